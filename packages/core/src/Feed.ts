@@ -1,0 +1,339 @@
+/**
+ * The normalized feed model (contract version 1): the envelope every source emits and the entities it
+ * carries. An app that reads the feed never needs to know which connector produced an event.
+ *
+ * Values are plain JSON shapes, so an event is its own wire format: {@link encode} turns it into stable
+ * bytes (same event, same bytes) and {@link contentHash} gives the hash that change detection compares.
+ *
+ * @since 0.1.0
+ */
+import { createHash } from "node:crypto"
+import { DateTime, Schema } from "effect"
+
+const Nullable = Schema.NullOr
+
+const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+
+/**
+ * Where an event came from: the URL fetched (secrets and signatures removed), the SHA-256 of the raw
+ * response body, and the connector as `name@version`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Provenance = Schema.Struct({
+  url: Schema.String,
+  sha256: Schema.String.check(Schema.isPattern(/^[0-9a-f]{64}$/)),
+  connector: Schema.String
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Provenance = typeof Provenance.Type
+
+/**
+ * `{ state, county, district }`: `state` a USPS code, `county` a name or null, `district` a string or null.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Jurisdiction = Schema.Struct({
+  state: Schema.String.check(Schema.isPattern(/^[A-Z]{2}$/)),
+  county: Nullable(Schema.String),
+  district: Nullable(Schema.String)
+})
+
+/**
+ * Precincts reporting: `96.3% (547 of 568)` is `{ precinctsReporting: 547, precinctsTotal: 568, percent: 96.3 }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Reporting = Schema.Struct({
+  precinctsReporting: NonNegativeInt,
+  precinctsTotal: NonNegativeInt,
+  percent: Schema.Finite
+})
+
+/**
+ * One choice in a contest: a candidate, or `Yes` / `No` of a measure or retention.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Selection = Schema.Struct({
+  name: Schema.String,
+  party: Nullable(Schema.String),
+  votes: NonNegativeInt,
+  percent: Schema.Finite,
+  incumbent: Nullable(Schema.Boolean)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Selection = typeof Selection.Type
+
+/**
+ * The results of one contest in one reporting unit.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ContestResult = Schema.Struct({
+  /** The source's own contest id, when it has one. */
+  contestId: Nullable(Schema.String),
+  /** As the source writes it. */
+  title: Schema.String,
+  /** The office without jurisdiction words, e.g. `Governor`. */
+  office: Nullable(Schema.String),
+  contestKind: Schema.Literals(["candidate", "measure", "retention"]),
+  jurisdiction: Jurisdiction,
+  /** The party of a partisan primary, else null. */
+  party: Nullable(Schema.String),
+  reporting: Reporting,
+  /** The source's timestamp, ISO-8601 with the place's offset. */
+  updatedAt: Nullable(Schema.String),
+  /** In the source's order; a measure or retention has exactly `Yes` then `No`. */
+  selections: Schema.Array(Selection),
+  /** For measures: the number as the source writes it without padding zeros, and the title. */
+  measure: Schema.optionalKey(Schema.Struct({ number: Schema.String, title: Schema.String }))
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ContestResult = typeof ContestResult.Type
+
+/**
+ * A person's candidacy in one stage of one race.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Candidate = Schema.Struct({
+  candidateId: Schema.String,
+  personId: Schema.String,
+  name: Schema.String,
+  firstName: Schema.String,
+  lastName: Schema.String,
+  party: Nullable(Schema.String),
+  state: Schema.String,
+  office: Schema.Struct({
+    id: Nullable(Schema.String),
+    name: Nullable(Schema.String),
+    level: Nullable(Schema.String),
+    branch: Nullable(Schema.String)
+  }),
+  district: Schema.Struct({
+    id: Nullable(Schema.String),
+    name: Nullable(Schema.String),
+    type: Nullable(Schema.String),
+    ocdId: Nullable(Schema.String)
+  }),
+  race: Schema.Struct({
+    id: Nullable(Schema.String),
+    type: Nullable(Schema.String),
+    url: Nullable(Schema.String)
+  }),
+  election: Schema.Struct({
+    date: Nullable(Schema.String.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/))),
+    stage: Nullable(Schema.String),
+    stageParty: Nullable(Schema.String)
+  }),
+  status: Schema.String,
+  incumbent: Nullable(Schema.Boolean),
+  writeIn: Nullable(Schema.Boolean),
+  votesFor: Nullable(NonNegativeInt),
+  ballotpediaUrl: Nullable(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Candidate = typeof Candidate.Type
+
+/**
+ * An endorsement, with the dataset's other columns kept in `details`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Endorsement = Schema.Struct({
+  endorser: Schema.String,
+  endorsee: Schema.String,
+  date: Nullable(Schema.String),
+  details: Schema.Record(Schema.String, Nullable(Schema.String))
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Endorsement = typeof Endorsement.Type
+
+/**
+ * A row of a dataset without a normalized mapping: every column kept, `""` as null.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DatasetRow = Schema.Struct({
+  dataset: Schema.String,
+  /** 0-based, the header not counted. */
+  row: NonNegativeInt,
+  columns: Schema.Record(Schema.String, Nullable(Schema.String))
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type DatasetRow = typeof DatasetRow.Type
+
+/**
+ * Added by the feed layer when a consumer asks for changes.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Change = Schema.Literals(["added", "changed"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Change = typeof Change.Type
+
+const envelope = <Kind extends string, Data extends Schema.Top>(kind: Kind, data: Data) =>
+  Schema.Struct({
+    source: Schema.String,
+    stream: Schema.String,
+    kind: Schema.Literal(kind),
+    key: Schema.String,
+    /** ISO-8601 UTC instant the response was received. */
+    observedAt: Schema.String.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/)),
+    provenance: Provenance,
+    data,
+    change: Schema.optionalKey(Change),
+    regressed: Schema.optionalKey(Schema.Boolean)
+  })
+
+/**
+ * One line of the feed: the envelope with its entity, told apart by `kind`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FeedEvent = Schema.Union([
+  envelope("ContestResult", ContestResult),
+  envelope("Candidate", Candidate),
+  envelope("Endorsement", Endorsement),
+  envelope("DatasetRow", DatasetRow)
+])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type FeedEvent = typeof FeedEvent.Type
+
+/**
+ * The entity kinds of the feed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EntityKind = FeedEvent["kind"]
+
+/**
+ * The entity kinds, as a schema.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EntityKind = Schema.Literals(["ContestResult", "Candidate", "Endorsement", "DatasetRow"])
+
+/**
+ * An event of a given kind.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EventOf<K extends EntityKind> = Extract<FeedEvent, { readonly kind: K }>
+
+const canonicalize = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(canonicalize)
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(value).sort()) {
+      const member = (value as Record<string, unknown>)[key]
+      if (member !== undefined) out[key] = canonicalize(member)
+    }
+    return out
+  }
+  return value
+}
+
+/**
+ * Stable JSON: object keys sorted at every depth, no whitespace, `undefined` members left out. The same
+ * value always gives the same bytes, whatever order its keys were built in.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const stableJson = (value: unknown): string => JSON.stringify(canonicalize(value))
+
+/**
+ * An event as one NDJSON line (without the newline).
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encode = (event: FeedEvent): string => stableJson(event)
+
+/**
+ * SHA-256 hex of an entity's stable JSON: equal for equal `data`, whatever the key order.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const contentHash = (data: unknown): string => createHash("sha256").update(stableJson(data)).digest("hex")
+
+/**
+ * Checks a value against the feed model, as a consumer would.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeEvent = Schema.decodeUnknownEffect(FeedEvent)
+
+/**
+ * Builds an event. `observedAt` is written as an ISO-8601 UTC instant.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeEvent = <K extends EntityKind>(fields: {
+  readonly source: string
+  readonly stream: string
+  readonly kind: K
+  readonly key: string
+  readonly observedAt: DateTime.Utc
+  readonly provenance: Provenance
+  readonly data: EventOf<K>["data"]
+}): EventOf<K> =>
+  ({
+    source: fields.source,
+    stream: fields.stream,
+    kind: fields.kind,
+    key: fields.key,
+    observedAt: DateTime.formatIso(fields.observedAt),
+    provenance: fields.provenance,
+    data: fields.data
+  }) as EventOf<K>

@@ -1,0 +1,54 @@
+/**
+ * Progress of long work (bulk downloads, large files), reported by sources and shown by apps.
+ *
+ * Sources call {@link report}; the app installs a {@link ProgressReporter} that draws a progress line, logs
+ * JSON, or ignores it (the default). Reports are cheap: sources send them at most every few hundred
+ * kilobytes or rows.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect } from "effect"
+
+/**
+ * Where a read of a bulk stream stands.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ProgressReport {
+  readonly source: string
+  readonly stream: string
+  /** `download` while bytes arrive, `parse` while rows are read from them. */
+  readonly phase: "download" | "parse"
+  /** Bytes done in this phase. */
+  readonly bytes: number
+  /** Bytes in all, when known. */
+  readonly totalBytes: number | undefined
+  /** Rows read so far (parse phase). */
+  readonly rows: number
+  /** Whether this is the last report of the phase. */
+  readonly done: boolean
+}
+
+/**
+ * Receives every {@link ProgressReport}. The default drops them.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export const ProgressReporter = Context.Reference<(report: ProgressReport) => Effect.Effect<void>>(
+  "@electfeed/core/Progress/ProgressReporter",
+  { defaultValue: () => () => Effect.void }
+)
+
+/**
+ * Sends a report to the current {@link ProgressReporter}.
+ *
+ * @since 0.1.0
+ * @category reporting
+ */
+export const report = (progress: ProgressReport): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    const reporter = yield* ProgressReporter
+    yield* reporter(progress)
+  })

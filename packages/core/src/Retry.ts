@@ -1,0 +1,143 @@
+/**
+ * Retries, decided once for every source: exponential backoff with jitter, a cap on each wait, a bound on
+ * attempts and on total time, and the API's `Retry-After` honoured. Only {@link SourceError}s that
+ * {@link retryClass} calls `transient` or `rate-limited` are tried again.
+ *
+ * @since 0.1.0
+ */
+import { Context, Duration, Effect, Option, Random, Schedule } from "effect"
+import { formatDuration } from "./internal/format.ts"
+import { retryClass, type SourceError } from "./SourceError.ts"
+
+/**
+ * How a source retries. Each source sets its own; {@link defaultPolicy} is safe for a public API.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. `1` never retries. */
+  readonly maxAttempts: number
+  /** The wait after the first failure; it doubles after each further one. */
+  readonly baseDelay: Duration.Input
+  /** No computed wait exceeds this. A longer `Retry-After` from the API is still honoured. */
+  readonly maxDelay: Duration.Input
+  /** Give up rather than start a wait that would end more than this after the first failure. */
+  readonly maxElapsed: Duration.Input
+  /** The share of each wait that is randomised away, from 0 (none) to 1 (full jitter). */
+  readonly jitter: number
+}
+
+/**
+ * Five attempts, waits of about 0.5 s, 1 s, 2 s, 4 s (half of each randomised), none above 30 s, and
+ * nothing started more than two minutes after the first failure.
+ *
+ * @since 0.1.0
+ * @category policies
+ */
+export const defaultPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelay: "500 millis",
+  maxDelay: "30 seconds",
+  maxElapsed: "2 minutes",
+  jitter: 0.5
+}
+
+/**
+ * {@link defaultPolicy} with some settings replaced.
+ *
+ * @since 0.1.0
+ * @category policies
+ */
+export const policy = (overrides?: Partial<RetryPolicy>): RetryPolicy => ({ ...defaultPolicy, ...overrides })
+
+/**
+ * One decision to try again, as told to the {@link RetryListener}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryEvent {
+  /** The attempt that failed, from 1. */
+  readonly attempt: number
+  readonly maxAttempts: number
+  /** How long until the next attempt. */
+  readonly delay: Duration.Duration
+  readonly error: SourceError
+}
+
+/**
+ * Told of every retry before its wait starts. By default it logs a warning; tests and progress displays
+ * replace it.
+ *
+ * @since 0.1.0
+ * @category listeners
+ */
+export const RetryListener = Context.Reference<(event: RetryEvent) => Effect.Effect<void>>(
+  "@electfeed/core/Retry/RetryListener",
+  {
+    defaultValue: () => (event) =>
+      Effect.logWarning(
+        `retrying in ${formatDuration(event.delay)} (attempt ${event.attempt + 1} of ${event.maxAttempts}): ${event.error.message}`
+      )
+  }
+)
+
+const retryAfterOf = (error: SourceError): Duration.Duration =>
+  error._tag === "RateLimited" ? Option.getOrElse(error.retryAfter, () => Duration.zero) : Duration.zero
+
+/**
+ * The wait before the next attempt: the backoff step, capped at `maxDelay`, with `jitter` of it
+ * randomised away, and never shorter than the `Retry-After` the API sent.
+ *
+ * @since 0.1.0
+ * @category policies
+ */
+export const nextDelay = (
+  policy: RetryPolicy,
+  step: Duration.Duration,
+  error: SourceError
+): Effect.Effect<Duration.Duration> =>
+  Effect.map(Random.next, (random) => {
+    const capped = Duration.min(step, Duration.fromInputUnsafe(policy.maxDelay))
+    const jittered = Duration.times(capped, 1 - policy.jitter * random)
+    return Duration.max(jittered, retryAfterOf(error))
+  })
+
+/**
+ * The policy as a `Schedule` over {@link SourceError}s, for use with `Effect.retry`.
+ *
+ * @since 0.1.0
+ * @category policies
+ */
+export const schedule = (policy: RetryPolicy) => {
+  const maxElapsed = Duration.toMillis(Duration.fromInputUnsafe(policy.maxElapsed))
+  return Schedule.exponential(policy.baseDelay).pipe(
+    Schedule.setInputType<SourceError>(),
+    Schedule.modifyDelay(({ duration, input }) => nextDelay(policy, duration, input)),
+    Schedule.while(
+      ({ attempt, duration, elapsed, input }) =>
+        retryClass(input) !== "permanent" &&
+        attempt < policy.maxAttempts &&
+        elapsed + Duration.toMillis(duration) <= maxElapsed
+    ),
+    Schedule.tap(({ attempt, duration, input }) =>
+      Effect.gen(function* () {
+        const listener = yield* RetryListener
+        yield* listener({ attempt, maxAttempts: policy.maxAttempts, delay: duration, error: input })
+      })
+    )
+  )
+}
+
+/**
+ * Runs `effect` again on transient and rate-limited failures, as `policy` allows; any other failure, or
+ * the last one, is returned as it is.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const retrying =
+  (policy: RetryPolicy) =>
+  <A, R>(effect: Effect.Effect<A, SourceError, R>): Effect.Effect<A, SourceError, R> =>
+    Effect.retry(effect, schedule(policy))

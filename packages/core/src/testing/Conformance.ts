@@ -1,0 +1,290 @@
+/**
+ * The conformance kit: one call in a connector's tests runs the standard suite against its simulator.
+ *
+ * ```ts
+ * import { Conformance } from "@electfeed/core/testing"
+ * Conformance.suite({ source, simulator: MySimulator.serve(), config: (url) => ({ baseUrl: url }) })
+ * ```
+ *
+ * Every wait (rate limits, retries, `Retry-After`) runs on the `TestClock`, so the suite takes a moment
+ * of real time.
+ *
+ * @since 0.1.0
+ */
+import { assert, describe, it } from "@effect/vitest"
+import {
+  Cause,
+  Clock,
+  Deferred,
+  Duration,
+  Effect,
+  Exit,
+  Fiber,
+  type Layer,
+  Option,
+  Schema,
+  type Scope,
+  Stream
+} from "effect"
+import { TestClock } from "effect/testing"
+import * as Feed from "../Feed.ts"
+import { RetryListener } from "../Retry.ts"
+import * as Source from "../Source.ts"
+import type { SourceError } from "../SourceError.ts"
+import type { SimRequest, Simulator } from "./Simulator.ts"
+
+/**
+ * What the suite needs to know of a connector.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SuiteOptions<Config> {
+  readonly source: Source.Source<Config, any>
+  /** Starts the connector's simulator with its built-in data. */
+  readonly simulator: Effect.Effect<Simulator, never, Scope.Scope>
+  /** A usable config against the simulator at `url`. */
+  readonly config: (url: string) => Config
+  /** A config whose credentials the simulator refuses. Omit for sources that need none. */
+  readonly badCredentials?: ((url: string) => Config) | undefined
+  /** The requests that injected faults hit. Default: every request. */
+  readonly faultTarget?: ((request: SimRequest) => boolean) | undefined
+  /** Virtual time advanced per millisecond of real time while a read runs. Default 20 ms. */
+  readonly timeStep?: Duration.Input | undefined
+}
+
+const realSleep = (millis: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
+
+/**
+ * Runs `effect` while advancing the `TestClock` a `step` per millisecond of real time, so that rate-limit
+ * and retry waits pass in virtual time while real I/O proceeds.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const withVirtualTime = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  step: Duration.Input = "20 millis"
+): Effect.Effect<A, E, R> =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.forkChild(effect)
+    while (fiber.pollUnsafe() === undefined) {
+      yield* realSleep(1)
+      yield* TestClock.adjust(step)
+    }
+    return yield* Fiber.join(fiber)
+  })
+
+/**
+ * Reads every stream of `config` to the end on a fresh {@link Source.layer}, collecting the items.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const readAll = <Config>(source: Source.Source<Config, any>, config: Config, options?: Source.ReadOptions) =>
+  source.read(config, options).pipe(Stream.runCollect, Effect.provide(Source.layer))
+
+const waitUntil = (condition: () => boolean) =>
+  Effect.gen(function* () {
+    while (!condition()) yield* realSleep(2)
+  })
+
+const eventsOf = (items: ReadonlyArray<Source.ReadItem>): Array<Feed.FeedEvent> =>
+  items.flatMap((item) => (item._tag === "Event" ? [item.event] : []))
+
+const withoutObservedAt = (event: Feed.FeedEvent) => Feed.stableJson({ ...event, observedAt: undefined })
+
+const failureOf = <A>(exit: Exit.Exit<A, SourceError>): SourceError | undefined =>
+  Exit.isFailure(exit) ? Option.getOrUndefined(Cause.findErrorOption(exit.cause)) : undefined
+
+/**
+ * Declares the standard suite for a connector:
+ *
+ * - `check` passes with a good config, and fails typed with bad credentials;
+ * - the catalog is valid;
+ * - every event decodes against the feed model and belongs to a stream of the catalog;
+ * - keys are unique within a read and stable across two reads;
+ * - two reads of unchanged data give identical events (but for `observedAt`);
+ * - a 503 then 200 is retried and succeeds;
+ * - a 429 with `Retry-After: 2` waits at least 2 s before trying again;
+ * - an auth failure is typed and never retried;
+ * - a malformed body gives a `DecodeError`, never a defect;
+ * - interrupting a read frees its sockets.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const suite = <Config>(options: SuiteOptions<Config>): void => {
+  const { source } = options
+  const step = options.timeStep ?? "20 millis"
+  const target = options.faultTarget ?? (() => true)
+  const read = (config: Config) => withVirtualTime(Effect.exit(readAll(source, config)), step)
+
+  describe(`${source.id} conformance`, () => {
+    it.effect("check passes with a good config", () =>
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        const exit = yield* withVirtualTime(
+          Effect.exit(source.check(options.config(sim.url)).pipe(Effect.provide(Source.layer))),
+          step
+        )
+        assert.isTrue(Exit.isSuccess(exit), `check failed: ${String(failureOf(exit as any)?.message)}`)
+      })
+    )
+
+    if (options.badCredentials !== undefined) {
+      const badCredentials = options.badCredentials
+      it.effect("check fails typed with bad credentials", () =>
+        Effect.gen(function* () {
+          const sim = yield* options.simulator
+          const exit = yield* withVirtualTime(
+            Effect.exit(source.check(badCredentials(sim.url)).pipe(Effect.provide(Source.layer))),
+            step
+          )
+          assert.strictEqual(failureOf(exit)?._tag, "AuthError")
+        })
+      )
+    }
+
+    it.effect("the catalog is valid", () =>
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        const catalog = yield* withVirtualTime(
+          source.catalog(options.config(sim.url)).pipe(Effect.provide(Source.layer)),
+          step
+        )
+        const decoded = yield* Schema.decodeUnknownEffect(Source.Catalog)(catalog)
+        assert.isAbove(decoded.length, 0, "the catalog has no streams")
+      })
+    )
+
+    it.effect("every event fits the feed model, once per key, stable across reads", () =>
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        const config = options.config(sim.url)
+        const catalog = yield* withVirtualTime(source.catalog(config).pipe(Effect.provide(Source.layer)), step)
+        const first = eventsOf(yield* Effect.flatten(read(config)))
+        const second = eventsOf(yield* Effect.flatten(read(config)))
+        assert.isAbove(first.length, 0, "the read emitted no events")
+        for (const event of first) {
+          yield* Feed.decodeEvent(event)
+          assert.strictEqual(event.source, source.id)
+          const stream = catalog.find((s) => s.name === event.stream)
+          assert.isDefined(stream, `event of unknown stream ${event.stream}`)
+          assert.strictEqual(event.kind, stream!.kind, `kind of ${event.key}`)
+        }
+        const keys = first.map((e) => `${e.stream} ${e.key}`)
+        assert.strictEqual(new Set(keys).size, keys.length, "keys repeat within one read")
+        assert.deepStrictEqual(
+          second.map((e) => `${e.stream} ${e.key}`),
+          keys,
+          "keys differ between reads"
+        )
+        assert.deepStrictEqual(second.map(withoutObservedAt), first.map(withoutObservedAt), "two reads differ")
+      })
+    )
+
+    it.effect("a 503 then 200 is retried and succeeds", () =>
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        const config = options.config(sim.url)
+        const baseline = eventsOf(yield* Effect.flatten(read(config)))
+        sim.inject({ _tag: "Status", status: 503, body: "Service Unavailable" }, { match: target })
+        const items = yield* Effect.flatten(read(config))
+        assert.isTrue(
+          sim.requests.some((r) => r.status === 503),
+          "the simulator never answered 503"
+        )
+        assert.deepStrictEqual(eventsOf(items).map(withoutObservedAt), baseline.map(withoutObservedAt))
+      })
+    )
+
+    it.effect("a 429 with Retry-After: 2 waits at least 2 s", () =>
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        const config = options.config(sim.url)
+        sim.inject({ _tag: "Status", status: 429, headers: { "retry-after": "2" } }, { match: target })
+        const retried = yield* Deferred.make<Duration.Duration>()
+        const fiber = yield* Effect.forkChild(
+          readAll(source, config).pipe(
+            Effect.provideService(RetryListener, (event) =>
+              event.error._tag === "RateLimited"
+                ? Deferred.succeed(retried, event.delay).pipe(Effect.asVoid)
+                : Effect.void
+            )
+          )
+        )
+        // The first request needs no virtual time (the limiter starts full), so the clock stands still
+        // until the retry's wait begins and can then be moved to just before its end.
+        const delay = yield* Deferred.await(retried)
+        assert.isTrue(
+          Duration.isGreaterThanOrEqualTo(delay, Duration.seconds(2)),
+          `waited only ${Duration.format(delay)}`
+        )
+        yield* realSleep(20)
+        const seen = sim.requests.length
+        const before = yield* Clock.currentTimeMillis
+        yield* TestClock.adjust(Duration.subtract(delay, Duration.millis(1)))
+        yield* realSleep(50)
+        assert.strictEqual(sim.requests.length, seen, "a request went out before Retry-After had passed")
+        yield* withVirtualTime(Fiber.join(fiber), step)
+        assert.isAbove(sim.requests.length, seen)
+        assert.isAtLeast((yield* Clock.currentTimeMillis) - before, 2000)
+      })
+    )
+
+    it.effect("an auth failure is typed and never retried", () =>
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        sim.inject({ _tag: "Status", status: 401, body: "Unauthorized" }, { times: 100, match: target })
+        const exit = yield* read(options.config(sim.url))
+        assert.strictEqual(failureOf(exit)?._tag, "AuthError")
+        assert.strictEqual(sim.requests.filter((r) => r.status === 401).length, 1, "the refused request was retried")
+        if (options.badCredentials !== undefined) {
+          sim.clearFaults()
+          const before = sim.requests.length
+          const bad = yield* read(options.badCredentials(sim.url))
+          assert.strictEqual(failureOf(bad)?._tag, "AuthError")
+          assert.strictEqual(sim.requests.length - before, 1, "a request with bad credentials was retried")
+        }
+      })
+    )
+
+    it.effect("a malformed body gives a DecodeError, never a defect", () =>
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        sim.inject({ _tag: "Malformed" }, { match: target })
+        const exit = yield* read(options.config(sim.url))
+        assert.isTrue(Exit.isFailure(exit) && !Cause.hasDies(exit.cause), "the read died or succeeded")
+        assert.strictEqual(failureOf(exit)?._tag, "DecodeError")
+      })
+    )
+
+    it.effect("interrupting a read frees its sockets", () =>
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        sim.inject({ _tag: "Stall" }, { match: target })
+        const fiber = yield* Effect.forkChild(readAll(source, options.config(sim.url)))
+        yield* withVirtualTime(
+          waitUntil(() => sim.requests.some((r) => r.fault === "Stall")),
+          step
+        )
+        yield* Fiber.interrupt(fiber)
+        yield* Effect.raceFirst(
+          waitUntil(() => sim.openConnections() === 0),
+          realSleep(2000)
+        )
+        assert.strictEqual(sim.openConnections(), 0, "sockets stayed open after the read was interrupted")
+        assert.isTrue(sim.requests.find((r) => r.fault === "Stall")!.aborted, "the stalled response was not abandoned")
+      })
+    )
+  })
+}
+
+/**
+ * A layer of the source services, for tests that call a source directly.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const layer: Layer.Layer<Source.Services> = Source.layer
