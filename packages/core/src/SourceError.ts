@@ -72,7 +72,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   ...common,
   url: Schema.String,
   /** The wait the API asked for, from its `Retry-After` header (seconds or HTTP-date). */
-  retryAfter: Schema.Option(Schema.Duration)
+  retryAfter: Schema.OptionFromNullOr(Schema.DurationFromMillis)
 }) {
   override get message(): string {
     const wait = Option.match(this.retryAfter, {

@@ -48,7 +48,8 @@ describe("Download", () => {
       assert.deepStrictEqual(new Uint8Array(fs.readFileSync(result.path)), host.content)
       assert.strictEqual(result.url, `${sim.url}/file.bin`, "the signature is kept out of the URL")
       assert.isFalse(fs.existsSync(`${result.path}.part`))
-    }))
+    })
+  )
 
   it.effect("continues with Range from the byte on disk when the connection drops", () =>
     Effect.gen(function* () {
@@ -61,7 +62,8 @@ describe("Download", () => {
       assert.isDefined(resumed)
       assert.match(resumed!.headers["range"]!, /^bytes=[1-9]\d*-$/)
       assert.strictEqual(resumed!.status, 206)
-    }))
+    })
+  )
 
   it.effect("asks for a fresh link when one has expired, and for a truncated body", () =>
     Effect.gen(function* () {
@@ -70,7 +72,8 @@ describe("Download", () => {
       const result = downloaded(yield* run(host, sim.url, directory))
       assert.strictEqual(result.sha256, FileHost.sha256(host.content))
       assert.isAtLeast(host.links, 2)
-    }))
+    })
+  )
 
   it.effect("skips the bytes on disk when the host ignores Range", () =>
     Effect.gen(function* () {
@@ -81,7 +84,8 @@ describe("Download", () => {
       assert.deepStrictEqual(new Uint8Array(fs.readFileSync(result.path)), host.content)
       assert.strictEqual(result.sha256, FileHost.sha256(host.content))
       assert.isTrue(sim.requests.some((r) => r.headers["range"] !== undefined && r.status === 200))
-    }))
+    })
+  )
 
   it.effect("starts again when the file changed on the host mid-download", () =>
     Effect.gen(function* () {
@@ -96,7 +100,8 @@ describe("Download", () => {
       const result = downloaded(yield* run(host, sim.url, directory, undefined, link))
       assert.deepStrictEqual(new Uint8Array(fs.readFileSync(result.path)), next)
       assert.strictEqual(result.sha256, FileHost.sha256(next))
-    }))
+    })
+  )
 
   it.effect("downloads nothing when the file is unchanged", () =>
     Effect.gen(function* () {
@@ -105,7 +110,8 @@ describe("Download", () => {
       const second = yield* run(host, sim.url, directory, first.validators)
       assert.strictEqual(second._tag, "Unchanged")
       assert.strictEqual(sim.requests.at(-1)!.status, 304)
-    }))
+    })
+  )
 
   it.effect("resumes the part file an interrupted run left behind", () =>
     Effect.gen(function* () {
@@ -118,5 +124,6 @@ describe("Download", () => {
       const result = downloaded(yield* run(host, sim.url, directory))
       assert.strictEqual(result.sha256, FileHost.sha256(host.content))
       assert.strictEqual(sim.requests.at(-1)!.headers["range"], `bytes=${partial}-`)
-    }))
+    })
+  )
 })

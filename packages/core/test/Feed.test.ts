@@ -1,0 +1,92 @@
+import { assert, describe, it } from "@effect/vitest"
+import { DateTime, Effect, Exit, Schema } from "effect"
+import { Feed } from "../src/index.ts"
+
+const provenance = { url: "https://api.example/returns/governor", sha256: "a".repeat(64), connector: "ca-sos@0.1.0" }
+
+const contest = (votes: number): Feed.ContestResult => ({
+  contestId: "02000000000059",
+  title: "Governor - Statewide Results",
+  office: "Governor",
+  contestKind: "candidate",
+  jurisdiction: { state: "CA", county: null, district: null },
+  party: null,
+  reporting: { precinctsReporting: 547, precinctsTotal: 568, percent: 96.3 },
+  updatedAt: "2024-11-05T23:55:00-08:00",
+  selections: [
+    { name: "Ana Ruiz", party: "Dem", votes, percent: 59.2, incumbent: true },
+    { name: "Bo Chen", party: "Rep", votes: 100, percent: 40.8, incumbent: false }
+  ]
+})
+
+const event = (data: Feed.ContestResult) =>
+  Feed.makeEvent({
+    source: "ca-sos",
+    stream: "contests",
+    kind: "ContestResult",
+    key: "02000000000059",
+    observedAt: DateTime.makeUnsafe("2024-11-06T07:55:00Z"),
+    provenance,
+    data
+  })
+
+describe("Feed", () => {
+  it("encodes the same value to the same bytes, whatever its key order", () => {
+    const a = { b: 1, a: { d: [1, { z: true, y: null }], c: "x" } }
+    const b = { a: { c: "x", d: [1, { y: null, z: true }] }, b: 1 }
+    assert.strictEqual(Feed.stableJson(a), Feed.stableJson(b))
+    assert.strictEqual(Feed.stableJson(a), '{"a":{"c":"x","d":[1,{"y":null,"z":true}]},"b":1}')
+    assert.strictEqual(Feed.contentHash(a), Feed.contentHash(b))
+    assert.notStrictEqual(Feed.contentHash(a), Feed.contentHash({ ...b, b: 2 }))
+  })
+
+  it("writes events as NDJSON lines with the envelope's fields", () => {
+    const line = Feed.encode(event(contest(200)))
+    assert.notInclude(line, "\n")
+    const parsed = JSON.parse(line)
+    assert.deepStrictEqual(Object.keys(parsed), ["data", "key", "kind", "observedAt", "provenance", "source", "stream"])
+    assert.strictEqual(parsed.observedAt, "2024-11-06T07:55:00.000Z")
+    assert.strictEqual(Feed.encode(event(contest(200))), line)
+  })
+
+  it.effect("accepts events of every kind and rejects what breaks the contract", () =>
+    Effect.gen(function* () {
+      yield* Feed.decodeEvent(JSON.parse(Feed.encode(event(contest(200)))))
+      const row = {
+        ...event(contest(1)),
+        kind: "DatasetRow",
+        data: { dataset: "1098", row: 0, columns: { a: "1", b: null } }
+      }
+      yield* Feed.decodeEvent(row)
+      const endorsement = {
+        ...row,
+        kind: "Endorsement",
+        data: { endorser: "Org", endorsee: "Ana Ruiz", date: "2024-01-02", details: {} }
+      }
+      yield* Feed.decodeEvent(endorsement)
+      const bad = [
+        { ...event(contest(1)), kind: "Nope" },
+        { ...event(contest(1)), observedAt: "2024-11-06 07:55" },
+        { ...event(contest(1)), provenance: { ...provenance, sha256: "xyz" } },
+        { ...event(contest(-1)) },
+        { ...event({ ...contest(1), contestKind: "poll" as never }) }
+      ]
+      for (const candidate of bad) {
+        assert.isTrue(
+          Exit.isFailure(yield* Effect.exit(Feed.decodeEvent(candidate))),
+          JSON.stringify(candidate).slice(0, 80)
+        )
+      }
+    })
+  )
+
+  it("keeps the measure optional and typed", () => {
+    const measure = {
+      ...contest(1),
+      contestKind: "measure" as const,
+      measure: { number: "1", title: "Right to Repair" }
+    }
+    assert.isTrue(Schema.is(Feed.ContestResult)(measure))
+    assert.isFalse(Schema.is(Feed.ContestResult)({ ...measure, measure: { number: 1 } }))
+  })
+})

@@ -1,0 +1,113 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Duration, Effect, Option, Ref } from "effect"
+import { Headers } from "effect/http"
+import { Http, Retry, SourceError } from "../src/index.ts"
+import { withVirtualTime } from "../src/testing/Conformance.ts"
+
+const transient = new SourceError.Transient({ source: "s", url: "u", reason: "server", status: 503, detail: "busy" })
+
+/** Fails with `error` on every attempt, recording each retry's wait; returns the attempts made. */
+const attempts = (policy: Retry.RetryPolicy, error: SourceError.SourceError = transient) =>
+  Effect.gen(function* () {
+    const count = yield* Ref.make(0)
+    const delays: Array<number> = []
+    yield* Ref.update(count, (n) => n + 1).pipe(
+      Effect.andThen(Effect.fail(error)),
+      Retry.retrying(policy),
+      Effect.provideService(Retry.RetryListener, (event) =>
+        Effect.sync(() => void delays.push(Duration.toMillis(event.delay)))
+      ),
+      Effect.ignore,
+      withVirtualTime
+    )
+    return { count: yield* Ref.get(count), delays }
+  })
+
+describe("Retry", () => {
+  it.effect("backs off exponentially up to the cap per delay", () =>
+    Effect.gen(function* () {
+      const { count, delays } = yield* attempts(
+        Retry.policy({ maxAttempts: 6, baseDelay: "100 millis", maxDelay: "500 millis", jitter: 0 })
+      )
+      assert.strictEqual(count, 6)
+      assert.deepStrictEqual(delays, [100, 200, 400, 500, 500])
+    })
+  )
+
+  it.effect("randomises each delay within the jitter share", () =>
+    Effect.gen(function* () {
+      const { delays } = yield* attempts(
+        Retry.policy({ maxAttempts: 8, baseDelay: "1 second", maxDelay: "1 second", maxElapsed: "1 hour", jitter: 0.5 })
+      )
+      assert.strictEqual(delays.length, 7)
+      for (const delay of delays) assert.isTrue(delay >= 500 && delay <= 1000, `delay ${delay}`)
+      assert.isAbove(new Set(delays).size, 1, "jitter produced identical delays")
+    })
+  )
+
+  it.effect("stops at the attempt bound", () =>
+    Effect.gen(function* () {
+      assert.strictEqual((yield* attempts(Retry.policy({ maxAttempts: 1 }))).count, 1)
+      assert.strictEqual((yield* attempts(Retry.policy({ maxAttempts: 3, baseDelay: "10 millis" }))).count, 3)
+    })
+  )
+
+  it.effect("starts no wait that would end past the total time bound", () =>
+    Effect.gen(function* () {
+      const { delays } = yield* attempts(
+        Retry.policy({
+          maxAttempts: 100,
+          baseDelay: "400 millis",
+          maxDelay: "10 seconds",
+          maxElapsed: "2 seconds",
+          jitter: 0
+        })
+      )
+      // 400 + 800 = 1.2 s; the next wait (1.6 s) would end after 2 s.
+      assert.deepStrictEqual(delays, [400, 800])
+    })
+  )
+
+  it.effect("waits at least the Retry-After the API asked for, even past the cap", () =>
+    Effect.gen(function* () {
+      const limited = new SourceError.RateLimited({
+        source: "s",
+        url: "u",
+        retryAfter: Option.some(Duration.seconds(5))
+      })
+      const { count, delays } = yield* attempts(
+        Retry.policy({ maxAttempts: 2, baseDelay: "100 millis", maxDelay: "1 second", jitter: 0 }),
+        limited
+      )
+      assert.strictEqual(count, 2)
+      assert.deepStrictEqual(delays, [5000])
+    })
+  )
+
+  it.effect("never retries what is not transient or rate limited", () =>
+    Effect.gen(function* () {
+      const permanent: Array<SourceError.SourceError> = [
+        new SourceError.ConfigError({ source: "s", detail: "no key" }),
+        new SourceError.AuthError({ source: "s", url: "u", status: 401 }),
+        new SourceError.NotFound({ source: "s", url: "u" }),
+        new SourceError.DecodeError({ source: "s", url: "u", detail: "d", excerpt: "" }),
+        new SourceError.UpstreamFailure({ source: "s", url: "u", upstreamMessage: "m" }),
+        new SourceError.RequestRejected({ source: "s", url: "u", status: 400, excerpt: "" })
+      ]
+      for (const error of permanent) {
+        assert.strictEqual((yield* attempts(Retry.policy({ maxAttempts: 5 }), error)).count, 1, error._tag)
+      }
+    })
+  )
+
+  it("reads Retry-After as seconds or as an HTTP-date", () => {
+    const now = Date.parse("2026-11-03T20:00:00Z")
+    const wait = (value: string) =>
+      Option.map(Http.retryAfter(Headers.fromInput({ "retry-after": value }), now), Duration.toMillis)
+    assert.deepStrictEqual(wait("2"), Option.some(2000))
+    assert.deepStrictEqual(wait("Tue, 03 Nov 2026 20:00:07 GMT"), Option.some(7000))
+    assert.deepStrictEqual(wait("Tue, 03 Nov 2026 19:59:00 GMT"), Option.some(0))
+    assert.deepStrictEqual(wait("soon"), Option.none())
+    assert.deepStrictEqual(Http.retryAfter(Headers.empty, now), Option.none())
+  })
+})
