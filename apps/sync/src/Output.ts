@@ -1,0 +1,145 @@
+/**
+ * What the CLI shows people: a progress line for long work on stderr, one line per poll, and logs as
+ * text or JSON (on stderr too, so stdout carries only data).
+ *
+ * @since 0.1.0
+ */
+import type { Progress } from "@electfeed/core"
+import { Duration, Effect, Layer, Logger } from "effect"
+import type { Report } from "./Sync.ts"
+
+/**
+ * `text` for people, `json` for log collectors.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LogFormat = "text" | "json"
+
+/**
+ * Logs to stderr in the chosen format.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const logging = (format: LogFormat) =>
+  Layer.mergeAll(
+    Logger.layer([format === "json" ? Logger.consoleJson : Logger.consolePretty({ colors: "auto" })]),
+    Layer.succeed(Logger.LogToStderr, true)
+  )
+
+const number = new Intl.NumberFormat("en-US")
+
+/**
+ * `12.3 MB`.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const bytes = (value: number): string => {
+  const units = ["B", "kB", "MB", "GB", "TB"]
+  let unit = 0
+  let scaled = value
+  while (scaled >= 1000 && unit < units.length - 1) {
+    scaled /= 1000
+    unit++
+  }
+  return unit === 0 ? `${value} B` : `${scaled.toFixed(scaled < 10 ? 2 : 1)} ${units[unit]}`
+}
+
+/**
+ * `1.2 s`, `3 min 5 s`.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const seconds = (millis: number): string => {
+  if (millis < 1000) return `${Math.round(millis)} ms`
+  if (millis < 60_000) return `${(millis / 1000).toFixed(1)} s`
+  return `${Math.floor(millis / 60_000)} min ${Math.round((millis % 60_000) / 1000)} s`
+}
+
+/**
+ * A `ProgressReporter` that keeps one line on stderr up to date: bytes, rows, rate and ETA. On a
+ * terminal it redraws in place; elsewhere (CI, a log file) it writes a line at most every few seconds.
+ * With JSON logs it logs a structured progress entry instead.
+ *
+ * @since 0.1.0
+ * @category progress
+ */
+export const progressReporter = (format: LogFormat, stream: NodeJS.WriteStream = process.stderr) => {
+  const started = new Map<string, number>()
+  let lastWrite = 0
+  return (report: Progress.ProgressReport): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      const id = `${report.source} ${report.stream} ${report.phase}`
+      const now = Date.now()
+      const begun = started.get(id) ?? now
+      started.set(id, begun)
+      const elapsed = Math.max(1, now - begun)
+      const rate = (report.phase === "download" ? report.bytes : report.rows) / (elapsed / 1000)
+      const fraction = report.totalBytes ? report.bytes / report.totalBytes : undefined
+      const eta = fraction && fraction > 0 && !report.done ? seconds((elapsed / fraction) * (1 - fraction)) : undefined
+      if (format === "json") {
+        if (!report.done && now - lastWrite < 2000) return Effect.void
+        lastWrite = now
+        return Effect.logInfo("progress").pipe(
+          Effect.annotateLogs({
+            source: report.source,
+            stream: report.stream,
+            phase: report.phase,
+            bytes: report.bytes,
+            totalBytes: report.totalBytes ?? null,
+            rows: report.rows,
+            ratePerSecond: Math.round(rate),
+            etaSeconds: fraction && !report.done ? Math.round(((elapsed / fraction) * (1 - fraction)) / 1000) : null
+          })
+        )
+      }
+      const what = report.phase === "download"
+        ? `downloading ${bytes(report.bytes)}${report.totalBytes ? ` of ${bytes(report.totalBytes)}` : ""} (${bytes(rate)}/s`
+        : `reading ${number.format(report.rows)} rows (${number.format(Math.round(rate))} rows/s`
+      const line = `${report.source} ${report.stream}: ${what}${fraction ? `, ${Math.round(fraction * 100)}%` : ""}${
+        eta ? `, ETA ${eta}` : ""
+      })${report.done ? " done" : ""}`
+      if (stream.isTTY) {
+        stream.write(`\r\u001b[2K${line}${report.done ? "\n" : ""}`)
+      } else if (report.done || now - lastWrite >= 5000) {
+        lastWrite = now
+        stream.write(`${line}\n`)
+      }
+      if (report.done) started.delete(id)
+      return Effect.void
+    })
+}
+
+/**
+ * One line for one read of a source: `ca-sos: 3 changed (1 regressed), 2 added, 58 unchanged in 1.2 s`.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const reportLine = (report: Report, round?: number): string => {
+  const parts = [
+    `${report.added} added`,
+    `${report.changed} changed${report.regressed > 0 ? ` (${report.regressed} regressed)` : ""}`,
+    `${report.events - report.added - report.changed} unchanged`
+  ]
+  if (report.skipped > 0) parts.push(`${report.skipped} malformed rows skipped`)
+  const head = `${report.source}${round === undefined ? "" : ` poll ${round}`}`
+  const tail = report.error === undefined ? "" : `; failed: ${report.error.message}`
+  return `${head}: ${parts.join(", ")} in ${seconds(report.millis)}${tail}`
+}
+
+/**
+ * `60 s`, `24 h`: a poll cadence.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const cadence = (duration: Duration.Duration): string => {
+  const millis = Duration.toMillis(duration)
+  if (millis % 3_600_000 === 0) return `${millis / 3_600_000} h`
+  if (millis % 60_000 === 0) return `${millis / 60_000} min`
+  return seconds(millis)
+}

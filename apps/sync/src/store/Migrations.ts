@@ -1,0 +1,94 @@
+/**
+ * The store's schema: one set of migrations for SQLite and PostgreSQL. Where the two differ (JSON,
+ * timestamps, identity columns), each gets its native type, so PostgreSQL users can query `jsonb` and
+ * `timestamptz` directly.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import { Migrator, SqlClient } from "effect/sql"
+
+const ddl = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+  return {
+    sql,
+    json: pg ? "jsonb" : "text",
+    time: pg ? "timestamptz" : "text",
+    id: pg ? "bigint generated always as identity primary key" : "integer primary key autoincrement"
+  }
+})
+
+const createFeed = Effect.gen(function* () {
+  const { sql, json, time, id } = yield* ddl
+  // The current state of every entity of the feed, by source and key.
+  yield* sql.unsafe(`CREATE TABLE feed_entities (
+    source text NOT NULL,
+    key text NOT NULL,
+    stream text NOT NULL,
+    kind text NOT NULL,
+    hash text NOT NULL,
+    data ${json} NOT NULL,
+    provenance ${json} NOT NULL,
+    observed_at ${time} NOT NULL,
+    first_seen_at ${time} NOT NULL,
+    regressed integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (source, key)
+  )`)
+  yield* sql.unsafe(`CREATE INDEX feed_entities_kind ON feed_entities (source, kind)`)
+  // Every change of a contest: a time series of its counts.
+  yield* sql.unsafe(`CREATE TABLE contest_history (
+    id ${id},
+    source text NOT NULL,
+    key text NOT NULL,
+    hash text NOT NULL,
+    observed_at ${time} NOT NULL,
+    change text NOT NULL,
+    regressed integer NOT NULL,
+    precincts_reporting integer NOT NULL,
+    precincts_total integer NOT NULL,
+    percent_reporting double precision NOT NULL,
+    source_updated_at text,
+    selections ${json} NOT NULL
+  )`)
+  yield* sql.unsafe(`CREATE INDEX contest_history_key ON contest_history (source, key, id)`)
+  // Where each stream of each source stands, written with the data it covers.
+  yield* sql.unsafe(`CREATE TABLE source_checkpoints (
+    source text NOT NULL,
+    stream text NOT NULL,
+    state ${json} NOT NULL,
+    updated_at ${time} NOT NULL,
+    PRIMARY KEY (source, stream)
+  )`)
+  // Rows a source reported as malformed and skipped: kept, with where they were, so nothing is lost.
+  yield* sql.unsafe(`CREATE TABLE skipped_rows (
+    id ${id},
+    source text NOT NULL,
+    observed_at ${time} NOT NULL,
+    error ${json} NOT NULL
+  )`)
+  // How the last runs of each source went.
+  yield* sql.unsafe(`CREATE TABLE source_runs (
+    source text PRIMARY KEY,
+    last_run_at ${time} NOT NULL,
+    last_success_at ${time},
+    last_error ${json},
+    last_error_at ${time}
+  )`)
+})
+
+/**
+ * The migrations, in order.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const loader = Migrator.fromRecord({ "0001_create_feed": createFeed })
+
+/**
+ * Brings a database up to the latest schema; safe to run on every start.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const run = Migrator.make({})({ loader, table: "electfeed_migrations" })

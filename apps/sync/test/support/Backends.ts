@@ -1,0 +1,59 @@
+/**
+ * The two store backends every store test runs against: a fresh SQLite file, and a fresh schema in the
+ * PostgreSQL server on 127.0.0.1:5432 (CI always has one; elsewhere the PostgreSQL tests say why they are
+ * skipped).
+ */
+import * as fs from "node:fs"
+import * as net from "node:net"
+import * as os from "node:os"
+import * as path from "node:path"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Redacted } from "effect"
+import { SqlClient } from "effect/sql"
+
+export const postgresUrl = process.env["ELECTFEED_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test"
+
+const answers = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(url)
+    const socket = net.connect({ host: hostname, port: Number(port || 5432) })
+    socket.setTimeout(1000)
+    socket.once("connect", () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once("error", () => resolve(false))
+    socket.once("timeout", () => {
+      socket.destroy()
+      resolve(false)
+    })
+  })
+
+export const postgresAvailable = await answers(postgresUrl)
+
+export const skipReason = `no PostgreSQL answered at ${new URL(postgresUrl).host} (set ELECTFEED_TEST_PG_URL to run these tests)`
+
+let counter = 0
+
+/** A store location of its own for one test. */
+export const freshStore = (backend: "sqlite" | "postgres"): { readonly url: string; readonly schema?: string } => {
+  counter++
+  if (backend === "sqlite") {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-store-"))
+    return { url: path.join(dir, "feed.db") }
+  }
+  return { url: postgresUrl, schema: `electfeed_test_${process.pid}_${Date.now().toString(36)}_${counter}` }
+}
+
+/** Drops the PostgreSQL schemas this process created. */
+export const dropTestSchemas = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<{ name: string }>`
+    SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE ${`electfeed_test_${process.pid}_%`}`
+  for (const { name } of rows) yield* sql.unsafe(`DROP SCHEMA "${name}" CASCADE`)
+}).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(postgresUrl) })), Effect.orDie)
+
+export const backends = [
+  { name: "sqlite" as const, available: true, reason: "" },
+  { name: "postgres" as const, available: postgresAvailable, reason: skipReason }
+]
