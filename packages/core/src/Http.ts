@@ -26,7 +26,14 @@ import {
   type Scope,
   Stream
 } from "effect"
-import { Headers, HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "effect/http"
+import {
+  Headers,
+  HttpClient,
+  type HttpClientError,
+  HttpClientRequest,
+  type HttpClientResponse,
+  UrlParams
+} from "effect/http"
 import type { RateLimiter } from "effect/persistence"
 import type { Provenance } from "./Feed.ts"
 import { formatBytes, formatDuration } from "./internal/format.ts"
@@ -176,6 +183,12 @@ const decompressors: Record<string, () => zlib.Gunzip | zlib.BrotliDecompress | 
 const sha256Hex = (hash: Hash) => hash.digest("hex")
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: false })
+
+/** The URL a request goes to, its `urlParams` included. */
+const fullUrl = (request: HttpClientRequest.HttpClientRequest): string => {
+  const params = UrlParams.toString(request.urlParams)
+  return params === "" ? request.url : `${request.url}${request.url.includes("?") ? "&" : "?"}${params}`
+}
 
 const isAbsolute = (url: string) => /^https?:\/\//i.test(url)
 
@@ -366,7 +379,7 @@ export const makeClient = Effect.fnUntraced(function* (
   const send = (request: HttpClientRequest.HttpClientRequest, accept: Accept) =>
     Effect.gen(function* () {
       const prepared = defaultHeaders(request)
-      const url = redactUrl(prepared.url)
+      const url = redactUrl(fullUrl(prepared))
       const host = Result.getOrElse(
         Result.try(() => new URL(prepared.url).host),
         () => prepared.url

@@ -201,6 +201,11 @@ describe("Http", () => {
       assert.strictEqual((error as SourceError.NotFound).url, `${files.url}/f.json?format=json`)
       assert.strictEqual(files.requests.length, 1)
       assert.strictEqual(api.requests.length, 0)
+      const withParams = yield* Effect.flatMap(client(api.url), (c) =>
+        c.fetch(HttpClientRequest.get("/returns/governor", { urlParams: { f: "csv", token: "t0ken" } }))
+      ).pipe(Effect.provide(Source.layer), withVirtualTime)
+      assert.strictEqual(withParams.url, `${api.url}/returns/governor?f=csv`, "query parameters belong to the URL")
+      assert.strictEqual(api.requests[0]!.query, "?f=csv&token=t0ken")
     })
   )
 

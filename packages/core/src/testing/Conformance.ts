@@ -239,7 +239,13 @@ export const suite = <Config>(options: SuiteOptions<Config>): void => {
         sim.inject({ _tag: "Status", status: 401, body: "Unauthorized" }, { times: 100, match: target })
         const exit = yield* read(options.config(sim.url))
         assert.strictEqual(failureOf(exit)?._tag, "AuthError")
-        assert.strictEqual(sim.requests.filter((r) => r.status === 401).length, 1, "the refused request was retried")
+        const refused = sim.requests.filter((r) => r.status === 401).map((r) => `${r.method} ${r.path}${r.query}`)
+        assert.isAbove(refused.length, 0)
+        assert.strictEqual(
+          new Set(refused).size,
+          refused.length,
+          `a refused request was retried: ${refused.join(", ")}`
+        )
         if (options.badCredentials !== undefined) {
           sim.clearFaults()
           const before = sim.requests.length

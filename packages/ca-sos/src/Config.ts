@@ -1,0 +1,117 @@
+/**
+ * The connector's configuration, decodable from JSON. Every setting is optional.
+ *
+ * ```json
+ * {
+ *   "baseUrl": "https://api.sos.ca.gov",
+ *   "endpoints": ["/returns/governor", "/returns/us-rep/district/1"],
+ *   "contests": ["02000000000059", "11000001000059"],
+ *   "county": "lake",
+ *   "format": "json",
+ *   "rateLimit": { "limit": 3, "window": "1 second" },
+ *   "retry": { "maxAttempts": 3 }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { RateLimit } from "@electfeed/core"
+import { Result, Schema } from "effect"
+import * as ContestId from "./ContestId.ts"
+import * as Endpoints from "./Endpoints.ts"
+
+const accepted = (parse: (text: string) => Result.Result<unknown, string>) =>
+  Schema.String.check(
+    Schema.makeFilter((text: string) =>
+      Result.match(parse(text), { onFailure: (reason) => reason, onSuccess: () => true })
+    )
+  )
+
+/**
+ * A county slug such as `lake` or `los-angeles`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CountySlug = accepted(ContestId.parseCounty)
+
+/**
+ * An endpoint path that {@link Endpoints.parse} accepts.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EndpointPath = accepted(Endpoints.parse)
+
+const Positive = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+
+/**
+ * `json` (the API's default) or `csv` (`?f=csv`; the batch query has none).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Format = Schema.Literals(["json", "csv"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Format = typeof Format.Type
+
+/**
+ * The configuration.
+ *
+ * - `baseUrl`: default {@link defaultBaseUrl}.
+ * - `endpoints`: paths to read (`/returns/governor`, `/returns/us-rep/district/all`, …).
+ * - `contests`: 14-digit contest ids, read through the batch query.
+ * - `county`: a county slug; every endpoint is read as that county's breakdown.
+ * - `format`: `json` (default) or `csv`.
+ * - `rateLimit`: requests per window; default {@link defaultRateLimit}.
+ * - `retry`: settings of core's retry policy to replace.
+ *
+ * Without `endpoints` and `contests`, the connector reads {@link Endpoints.defaults}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Config = Schema.Struct({
+  baseUrl: Schema.optionalKey(Schema.String),
+  endpoints: Schema.optionalKey(Schema.Array(EndpointPath)),
+  contests: Schema.optionalKey(Schema.Array(ContestId.ContestIdString)),
+  county: Schema.optionalKey(CountySlug),
+  format: Schema.optionalKey(Format),
+  rateLimit: Schema.optionalKey(Schema.Struct({ limit: Positive, window: Schema.DurationFromString })),
+  retry: Schema.optionalKey(
+    Schema.Struct({
+      maxAttempts: Schema.optionalKey(Positive),
+      baseDelay: Schema.optionalKey(Schema.DurationFromString),
+      maxDelay: Schema.optionalKey(Schema.DurationFromString),
+      maxElapsed: Schema.optionalKey(Schema.DurationFromString),
+      jitter: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
+    })
+  )
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Config = typeof Config.Type
+
+/**
+ * The SOS's API.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultBaseUrl = "https://api.sos.ca.gov"
+
+/**
+ * Three requests a second: the pace of well-behaved election-night clients; a default read of every
+ * family takes about eight seconds.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultRateLimit: RateLimit.RateLimitPolicy = { limit: 3, window: "1 second" }

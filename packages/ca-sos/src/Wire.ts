@@ -1,0 +1,204 @@
+/**
+ * The bodies the API sends, as schemas that decode them into numbers, booleans and instants.
+ *
+ * Every results endpoint answers with contests of one shape: a title, `Reporting`, `ReportingTime`, and
+ * one list. The list's key tells the family: `candidates` (offices), `ballot-measures` (numbered yes/no
+ * measures), `supreme-court` or `courts-of-appeal` (yes/no retention of each justice). A body is one
+ * contest (`/returns/governor`) or an array of them (`/district/all`, a county breakdown, the batch
+ * query). `/returns/status` is a record of counties.
+ *
+ * CSV (`?f=csv`) has one row per selection, the contest's fields repeated on each, and a header row.
+ * The SOS documents no CSV layout; these are the columns of this package's simulator.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import * as Quirks from "./Quirks.ts"
+
+const contestFields = {
+  raceTitle: Schema.String,
+  Reporting: Quirks.Reporting,
+  ReportingTime: Quirks.ReportingTime
+}
+
+const candidateFields = {
+  Name: Schema.String,
+  /** A party code: `Dem`, `Rep`, `NPP`, `Grn`, `Lib`, `P&F`, `AI`, or `Non` for a nonpartisan office. */
+  Party: Schema.String,
+  Votes: Quirks.VoteCount,
+  Percent: Quirks.Percent
+}
+
+const yesNoFields = {
+  Name: Schema.String,
+  yesVotes: Quirks.VoteCount,
+  yesPercent: Quirks.Percent,
+  noVotes: Quirks.VoteCount,
+  noPercent: Quirks.Percent
+}
+
+/**
+ * A candidate of an office.
+ *
+ * @since 0.1.0
+ * @category json
+ */
+export const Candidate = Schema.Struct({ ...candidateFields, incumbent: Schema.Boolean })
+
+/**
+ * A ballot measure; `Number` is zero-padded (`"01"`).
+ *
+ * @since 0.1.0
+ * @category json
+ */
+export const Measure = Schema.Struct({ ...yesNoFields, Number: Schema.String })
+
+/**
+ * A justice up for retention.
+ *
+ * @since 0.1.0
+ * @category json
+ */
+export const Justice = Schema.Struct(yesNoFields)
+
+/**
+ * The key of each family's list.
+ *
+ * @since 0.1.0
+ * @category json
+ */
+export const listKeys = ["candidates", "ballot-measures", "supreme-court", "courts-of-appeal"] as const
+
+/**
+ * @since 0.1.0
+ * @category json
+ */
+export type ListKey = (typeof listKeys)[number]
+
+/**
+ * One contest: its header and exactly one of the four lists.
+ *
+ * @since 0.1.0
+ * @category json
+ */
+export const Contest = Schema.Struct({
+  ...contestFields,
+  candidates: Schema.optionalKey(Schema.Array(Candidate)),
+  "ballot-measures": Schema.optionalKey(Schema.Array(Measure)),
+  "supreme-court": Schema.optionalKey(Schema.Array(Justice)),
+  "courts-of-appeal": Schema.optionalKey(Schema.Array(Justice))
+}).check(
+  Schema.makeFilter(
+    (contest) =>
+      listKeys.filter((key) => contest[key] !== undefined).length === 1 ||
+      `expected exactly one of the lists ${listKeys.join(", ")}`
+  )
+)
+
+/**
+ * @since 0.1.0
+ * @category json
+ */
+export type Contest = typeof Contest.Type
+
+/**
+ * A results body: one contest, or an array of them.
+ *
+ * @since 0.1.0
+ * @category json
+ */
+export const Body = Schema.Union([Contest, Schema.Array(Contest)])
+
+/**
+ * `/returns/status`: each county's reporting status by county slug. Its fields are kept as they come;
+ * the SOS has not documented them.
+ *
+ * @since 0.1.0
+ * @category json
+ */
+export const Status = Schema.Record(Schema.String, Schema.Record(Schema.String, Schema.Unknown))
+
+/**
+ * A CSV row of a candidate contest.
+ *
+ * @since 0.1.0
+ * @category csv
+ */
+export const CandidateRow = Schema.Struct({ ...contestFields, ...candidateFields, incumbent: Quirks.BooleanText })
+
+/**
+ * A CSV row of ballot measures.
+ *
+ * @since 0.1.0
+ * @category csv
+ */
+export const MeasureRow = Schema.Struct({ ...contestFields, Number: Schema.String, ...yesNoFields })
+
+/**
+ * A CSV row of a retention contest.
+ *
+ * @since 0.1.0
+ * @category csv
+ */
+export const JusticeRow = Schema.Struct({ ...contestFields, ...yesNoFields })
+
+/**
+ * The CSV row schema of each family.
+ *
+ * @since 0.1.0
+ * @category csv
+ */
+export const rowSchemas = {
+  candidates: CandidateRow,
+  "ballot-measures": MeasureRow,
+  "supreme-court": JusticeRow,
+  "courts-of-appeal": JusticeRow
+} as const satisfies Record<ListKey, Schema.Top>
+
+/**
+ * Decoded CSV rows back into contests: consecutive rows with the same title are one contest, its
+ * selections in row order. The result equals what the same data decodes to from JSON.
+ *
+ * @since 0.1.0
+ * @category csv
+ */
+export const groupRows = (
+  key: ListKey,
+  rows: ReadonlyArray<typeof CandidateRow.Type | typeof MeasureRow.Type | typeof JusticeRow.Type>
+): ReadonlyArray<Contest> => {
+  const contests: Array<{ header: (typeof rows)[number]; items: Array<unknown> }> = []
+  for (const row of rows) {
+    const item = Object.fromEntries(Object.entries(row).filter(([column]) => !(column in contestFields)))
+    const last = contests.at(-1)
+    if (last !== undefined && last.header.raceTitle === row.raceTitle) last.items.push(item)
+    else contests.push({ header: row, items: [item] })
+  }
+  return contests.map(
+    ({ header, items }) =>
+      ({
+        raceTitle: header.raceTitle,
+        Reporting: header.Reporting,
+        ReportingTime: header.ReportingTime,
+        [key]: items
+      }) as Contest
+  )
+}
+
+/**
+ * The column of a `/returns/status` CSV row that holds the county slug; the others are the county's
+ * fields as in JSON.
+ *
+ * @since 0.1.0
+ * @category csv
+ */
+export const statusSlugColumn = "slug"
+
+/**
+ * A CSV row of `/returns/status`: the county slug and the county's fields.
+ *
+ * @since 0.1.0
+ * @category csv
+ */
+export const StatusRow = Schema.Record(Schema.String, Schema.String).check(
+  Schema.makeFilter((row) => row[statusSlugColumn] !== undefined || `expected a ${statusSlugColumn} column`)
+)
