@@ -133,22 +133,30 @@ export const check = (
       }
       const every = section.every === undefined ? Option.some(known.every) : parseDuration(section.every)
       if (Option.isNone(every)) {
-        problems.push(`${[...at, "every"].join(".")}: expected a duration such as "60 seconds" or "24 hours", got ${JSON.stringify(section.every)}`)
+        problems.push(
+          `${[...at, "every"].join(".")}: expected a duration such as "60 seconds" or "24 hours", got ${JSON.stringify(section.every)}`
+        )
       }
       const raw: Record<string, unknown> = { ...section.config }
       for (const [key, variable] of Object.entries(known.secrets)) {
         if (key in raw) {
-          problems.push(`${[...at, "config", key].join(".")}: secrets are read from the environment only; remove it and set ${variable}`)
+          problems.push(
+            `${[...at, "config", key].join(".")}: secrets are read from the environment only; remove it and set ${variable}`
+          )
         } else if (env[variable] === undefined || env[variable] === "") {
           problems.push(`${[...at, "config", key].join(".")}: set the environment variable ${variable}`)
         } else {
           raw[key] = env[variable]
         }
       }
-      const config = Schema.decodeUnknownExit(known.source.configSchema)(raw, { errors: "all", onExcessProperty: "error" })
+      const config = Schema.decodeUnknownExit(known.source.configSchema)(raw, {
+        errors: "all",
+        onExcessProperty: "error"
+      })
       if (config._tag === "Failure") {
         const error = config.cause.reasons.find((r) => r._tag === "Fail")
-        if (error?._tag === "Fail") problems.push(...problemsOf((error.error as Schema.SchemaError).issue, [...at, "config"]))
+        if (error?._tag === "Fail")
+          problems.push(...problemsOf((error.error as Schema.SchemaError).issue, [...at, "config"]))
         continue
       }
       if (Option.isSome(every)) entries.push({ source: known.source, config: config.value, every: every.value })
@@ -186,7 +194,9 @@ export const load = (
       catch: (cause) =>
         new ConfigFileError({
           file,
-          problems: [`not valid ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"}: ${cause instanceof Error ? cause.message : String(cause)}`]
+          problems: [
+            `not valid ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"}: ${cause instanceof Error ? cause.message : String(cause)}`
+          ]
         })
     })
     return yield* check(document, installed, env, path.basename(file))

@@ -16,8 +16,8 @@ import * as Demo from "./Demo.ts"
 import { cadence, type LogFormat as Format, logging, progressReporter, reportLine } from "./Output.ts"
 import { readToStdout } from "./Read.ts"
 import { installed } from "./Sources.ts"
-import { Store, type StoreError } from "./store/Store.ts"
 import * as Sync from "./Sync.ts"
+import { Store, type StoreError } from "./store/Store.ts"
 
 /**
  * What went wrong, for people, with the exit code it ends the process with.
@@ -80,11 +80,12 @@ const fatal = <A, R>(effect: Effect.Effect<A, unknown, R>): Effect.Effect<A, Fat
   Effect.catch(effect, (error: unknown) => {
     if (error instanceof Fatal) return Effect.fail(error)
     const tagged = error as { readonly _tag?: string; readonly message?: string }
-    const code = tagged._tag === "ConfigFileError" || tagged._tag === "ConfigError"
-      ? ExitCode.usage
-      : tagged._tag === "StoreError"
-      ? ExitCode.store
-      : ExitCode.sourceFailed
+    const code =
+      tagged._tag === "ConfigFileError" || tagged._tag === "ConfigError"
+        ? ExitCode.usage
+        : tagged._tag === "StoreError"
+          ? ExitCode.store
+          : ExitCode.sourceFailed
     return Effect.fail(new Fatal(`electfeed: ${tagged.message ?? String(error)}`, code))
   })
 
@@ -95,7 +96,8 @@ const action = <A, R>(work: (format: Format) => Effect.Effect<A, unknown, R>) =>
     return yield* fatal(work(format)).pipe(Effect.provide(logging(format)))
   })
 
-const withServices = (format: Format, downloads: string) =>
+const withServices =
+  (format: Format, downloads: string) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     effect.pipe(
       Effect.provideService(Progress.ProgressReporter, progressReporter(format)),
@@ -179,7 +181,12 @@ const readBallotpedia = Command.make(
       }
       return readToStdout(
         installed[1]!.source,
-        { apiKey, ...some("baseUrl", flags.baseUrl), ...many("datasets", flags.dataset), ...some("format", flags.format) },
+        {
+          apiKey,
+          ...some("baseUrl", flags.baseUrl),
+          ...many("datasets", flags.dataset),
+          ...some("format", flags.format)
+        },
         format
       )
     })
@@ -200,97 +207,105 @@ const read = Command.make("read").pipe(
   Command.withSubcommands([readCaSos, readBallotpedia])
 )
 
-const sync = Command.make(
-  "sync",
-  { config: configFlag },
-  ({ config: file }) =>
-    action((format) =>
-      Effect.gen(function* () {
-        const config = yield* AppConfig.load(file, installed)
-        const reports = yield* Sync.syncOnce(config.entries).pipe(withServices(format, config.downloads), withStore(config))
-        for (const report of reports) yield* Console.error(reportLine(report))
-        const failed = reports.filter((r) => r.error !== undefined)
-        if (failed.length > 0) {
-          return yield* Effect.fail(new Fatal(`electfeed: ${failed.length} of ${reports.length} sources failed`, ExitCode.sourceFailed))
-        }
-      })
-    )
+const sync = Command.make("sync", { config: configFlag }, ({ config: file }) =>
+  action((format) =>
+    Effect.gen(function* () {
+      const config = yield* AppConfig.load(file, installed)
+      const reports = yield* Sync.syncOnce(config.entries).pipe(
+        withServices(format, config.downloads),
+        withStore(config)
+      )
+      for (const report of reports) yield* Console.error(reportLine(report))
+      const failed = reports.filter((r) => r.error !== undefined)
+      if (failed.length > 0) {
+        return yield* Effect.fail(
+          new Fatal(`electfeed: ${failed.length} of ${reports.length} sources failed`, ExitCode.sourceFailed)
+        )
+      }
+    })
+  )
 ).pipe(
   Command.withDescription(
     "Read every source of the config file once and store what changed. Each batch is written with its checkpoint in one transaction, so an interrupted sync resumes where it stopped and never stores a row twice."
   ),
-  Command.withExamples([{ command: "electfeed sync --config electfeed.yaml", description: "One pass over every source" }])
+  Command.withExamples([
+    { command: "electfeed sync --config electfeed.yaml", description: "One pass over every source" }
+  ])
 )
 
-const poll = Command.make(
-  "poll",
-  { config: configFlag },
-  ({ config: file }) =>
-    action((format) =>
-      Effect.gen(function* () {
-        const config = yield* AppConfig.load(file, installed)
-        yield* Effect.logInfo(
-          `polling ${config.entries.map((e) => `${e.source.id} every ${cadence(e.every)}`).join(", ")}; Ctrl-C stops after the transaction in flight`
-        )
-        yield* Sync.poll(config.entries, (report, round) => Console.error(reportLine(report, round))).pipe(
-          withServices(format, config.downloads),
-          withStore(config)
-        )
-      })
-    )
+const poll = Command.make("poll", { config: configFlag }, ({ config: file }) =>
+  action((format) =>
+    Effect.gen(function* () {
+      const config = yield* AppConfig.load(file, installed)
+      yield* Effect.logInfo(
+        `polling ${config.entries.map((e) => `${e.source.id} every ${cadence(e.every)}`).join(", ")}; Ctrl-C stops after the transaction in flight`
+      )
+      yield* Sync.poll(config.entries, (report, round) => Console.error(reportLine(report, round))).pipe(
+        withServices(format, config.downloads),
+        withStore(config)
+      )
+    })
+  )
 ).pipe(
   Command.withDescription(
     "Election-night mode: read each source on its own cadence (the config's `every`, e.g. CA SOS every 60 seconds, Ballotpedia daily) until stopped, one line per poll. A poll where nothing changed writes nothing."
   )
 )
 
-const status = Command.make(
-  "status",
-  { config: configFlag },
-  ({ config: file }) =>
-    action(() =>
-      Effect.gen(function* () {
-        const config = yield* AppConfig.load(file, installed)
-        const rows = yield* Effect.gen(function* () {
-          const store = yield* Store
-          return yield* store.status
-        }).pipe(withStore(config))
-        if (rows.length === 0) return yield* Console.log("Nothing stored yet: run `electfeed sync`.")
-        for (const row of rows) {
-          yield* Console.log(
-            [
-              `${row.source}`,
-              `  last successful read: ${row.lastSuccessAt ?? "never"}`,
-              `  last error:           ${row.lastError === undefined ? "none" : `${row.lastError.at} ${row.lastError.message}`}`,
-              `  entities stored:      ${row.entities}${row.skippedRows > 0 ? ` (${row.skippedRows} malformed rows kept aside)` : ""}`,
-              ...Object.entries(row.checkpoints).map(([stream, state]) => `  checkpoint ${stream}: ${JSON.stringify(state)}`)
-            ].join("\n")
-          )
-        }
-      })
-    )
-).pipe(Command.withDescription("Per source: the last successful read, the last error, the entities stored and each stream's checkpoint."))
+const status = Command.make("status", { config: configFlag }, ({ config: file }) =>
+  action(() =>
+    Effect.gen(function* () {
+      const config = yield* AppConfig.load(file, installed)
+      const rows = yield* Effect.gen(function* () {
+        const store = yield* Store
+        return yield* store.status
+      }).pipe(withStore(config))
+      if (rows.length === 0) return yield* Console.log("Nothing stored yet: run `electfeed sync`.")
+      for (const row of rows) {
+        yield* Console.log(
+          [
+            `${row.source}`,
+            `  last successful read: ${row.lastSuccessAt ?? "never"}`,
+            `  last error:           ${row.lastError === undefined ? "none" : `${row.lastError.at} ${row.lastError.message}`}`,
+            `  entities stored:      ${row.entities}${row.skippedRows > 0 ? ` (${row.skippedRows} malformed rows kept aside)` : ""}`,
+            ...Object.entries(row.checkpoints).map(
+              ([stream, state]) => `  checkpoint ${stream}: ${JSON.stringify(state)}`
+            )
+          ].join("\n")
+        )
+      }
+    })
+  )
+).pipe(
+  Command.withDescription(
+    "Per source: the last successful read, the last error, the entities stored and each stream's checkpoint."
+  )
+)
 
 const sources = Command.make("sources", {}, () =>
   action(() =>
     Effect.forEach(installed, ({ every, secrets, source }) =>
       Effect.gen(function* () {
-      const catalog = yield* Option.match(defaultsOf(source), {
-        onNone: () => Effect.succeedNone,
-        onSome: (config) => source.catalog(config).pipe(Effect.provide(Source.layer), Effect.option)
-      })
-      yield* Console.log(
-        [
-          `${source.id}  (${source.connector})`,
-          `  ${source.description}`,
-          `  polled every ${cadence(every)} by default${
-            Object.keys(secrets).length > 0 ? `; secrets from ${Object.values(secrets).join(", ")}` : ""
-          }`,
-          ...(Option.isSome(catalog)
-            ? catalog.value.map((s) => `  stream ${s.name}: ${s.kind}, ${s.mode}, keyed by ${s.key}. ${s.description}`)
-            : [`  streams: one per dataset, listed by the API at run time (see \`electfeed read ${source.id} --help\`)`])
-        ].join("\n")
-      )
+        const catalog = yield* Option.match(defaultsOf(source), {
+          onNone: () => Effect.succeedNone,
+          onSome: (config) => source.catalog(config).pipe(Effect.provide(Source.layer), Effect.option)
+        })
+        yield* Console.log(
+          [
+            `${source.id}  (${source.connector})`,
+            `  ${source.description}`,
+            `  polled every ${cadence(every)} by default${
+              Object.keys(secrets).length > 0 ? `; secrets from ${Object.values(secrets).join(", ")}` : ""
+            }`,
+            ...(Option.isSome(catalog)
+              ? catalog.value.map(
+                  (s) => `  stream ${s.name}: ${s.kind}, ${s.mode}, keyed by ${s.key}. ${s.description}`
+                )
+              : [
+                  `  streams: one per dataset, listed by the API at run time (see \`electfeed read ${source.id} --help\`)`
+                ])
+          ].join("\n")
+        )
       })
     )
   )

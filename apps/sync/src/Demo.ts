@@ -1,3 +1,159 @@
-import { Effect } from "effect"
-import type { LogFormat } from "./Output.ts"
-export const run = (_: { readonly store: string; readonly logFormat: LogFormat }) => Effect.void
+/**
+ * A short election night on this machine, with nothing but the repo: the README's first command ends
+ * here.
+ *
+ * It starts both API simulators on 127.0.0.1, loads a Ballotpedia candidates dataset (downloaded and
+ * parsed like any bulk file), then polls the CA SOS timeline from the pre-election test data through the
+ * reset to final results, storing everything in SQLite, and prints what a newsroom would look at.
+ *
+ * @since 0.1.0
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as Ballotpedia from "@electfeed/ballotpedia"
+import * as BallotpediaTesting from "@electfeed/ballotpedia/testing"
+import * as CaSos from "@electfeed/ca-sos"
+import * as CaSosTesting from "@electfeed/ca-sos/testing"
+import { Download, type Feed, Progress, Source, type SourceError } from "@electfeed/core"
+import { Console, Duration, Effect } from "effect"
+import { type LogFormat, progressReporter, reportLine } from "./Output.ts"
+import * as Sync from "./Sync.ts"
+import { Store, type StoreError } from "./store/Store.ts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface DemoOptions {
+  /** The store: a SQLite file (started afresh) or a PostgreSQL URL. */
+  readonly store: string
+  readonly logFormat: LogFormat
+}
+
+const candidatesDataset = "1253"
+
+const isPostgres = (url: string) => /^postgres(ql)?:\/\//.test(url)
+
+/** A SQLite demo store starts empty, so every run tells the same story. */
+const startAfresh = (store: string) =>
+  Effect.sync(() => {
+    if (isPostgres(store)) return
+    const file = store.replace(/^sqlite:(\/\/)?/, "")
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true })
+  })
+
+const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width))
+
+const leaderOf = (contest: Feed.ContestResult): string => {
+  const [first, second] = [...contest.selections].sort((a, b) => b.votes - a.votes)
+  if (first === undefined || first.votes === 0) return "no votes yet"
+  const lead = second === undefined ? "" : ` (+${(first.percent - second.percent).toFixed(1)} pts)`
+  return `${first.name} ${first.percent.toFixed(1)}%${lead}`
+}
+
+const summary = Effect.fnUntraced(function* (rounds: ReadonlyArray<Sync.Report>, store: string) {
+  const feed = yield* Store
+  const contests = (yield* feed.entities(CaSos.source.id, "ContestResult")).map((e) => e.data as Feed.ContestResult)
+  const candidates = yield* feed.entities(Ballotpedia.source.id, "Candidate")
+  const endorsements = yield* feed.entities(Ballotpedia.source.id, "Endorsement")
+  const rows = yield* feed.entities(Ballotpedia.source.id, "DatasetRow")
+  // Statewide contests and measures first: what a front page leads with.
+  const ordered = [...contests].sort(
+    (a, b) =>
+      Number(a.jurisdiction.district !== null) - Number(b.jurisdiction.district !== null) ||
+      a.title.localeCompare(b.title)
+  )
+  const shown = ordered.slice(0, 16)
+  const lines = [
+    "",
+    "Election night summary",
+    "======================",
+    `${pad("Contest", 52)} ${pad("Leading", 40)} Reporting`,
+    ...shown.map(
+      (c) =>
+        `${pad(c.measure === undefined ? c.title : `Prop ${c.measure.number}: ${c.measure.title}`, 52)} ${pad(leaderOf(c), 40)} ${c.reporting.percent.toFixed(1)}%`
+    ),
+    ...(contests.length > shown.length ? [`… and ${contests.length - shown.length} more contests in the store`] : []),
+    "",
+    "Changes seen per poll",
+    ...rounds.map(
+      (r, i) =>
+        `  poll ${i + 1}: ${r.added} added, ${r.changed} changed${r.regressed > 0 ? `, ${r.regressed} regressed (pre-election test data cleared)` : ""}`
+    ),
+    "",
+    `Ballotpedia: ${candidates.length} candidates, ${endorsements.length} endorsements, ${rows.length} other rows loaded`,
+    `Stored in ${store}${isPostgres(store) ? "" : ` (try: sqlite3 ${store} "select key, observed_at from feed_entities limit 5")`}`,
+    "Next: `pnpm electfeed --help`, or `pnpm electfeed read ca-sos --help` against the real API."
+  ]
+  yield* Console.log(lines.join("\n"))
+})
+
+/**
+ * Runs the demo.
+ *
+ * @since 0.1.0
+ * @category demo
+ */
+export const run = (options: DemoOptions): Effect.Effect<void, SourceError.SourceError | StoreError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      yield* startAfresh(options.store)
+      const caSos = yield* CaSosTesting.serve({ timeline: true })
+      const ballotpedia = yield* BallotpediaTesting.serve({
+        datasets: [
+          {
+            id: candidatesDataset,
+            title: "Candidates 2024",
+            description: "Every candidate on 2024 ballots",
+            kind: "candidates",
+            rows: 5000
+          },
+          ...BallotpediaTesting.Simulator.defaultDatasets.filter((d) => d.id !== candidatesDataset)
+        ]
+      })
+      yield* Console.log(
+        [
+          "electfeed demo: a short election night against the bundled simulators",
+          `  CA SOS results API     ${caSos.url} (${caSos.steps} updates, from pre-election test data to final)`,
+          `  Ballotpedia bulk data  ${ballotpedia.url}`,
+          `  store                  ${options.store}`,
+          ""
+        ].join("\n")
+      )
+      const caSosEntry: Sync.Entry = {
+        source: CaSos.source,
+        // The simulator is local: no need for the public API's polite pace.
+        config: yield* Source.decodeConfig(CaSos.source, {
+          baseUrl: caSos.url,
+          rateLimit: { limit: 100, window: "1 second" }
+        }),
+        every: Duration.seconds(60)
+      }
+      const ballotpediaEntry: Sync.Entry = {
+        source: Ballotpedia.source,
+        config: yield* Source.decodeConfig(Ballotpedia.source, {
+          baseUrl: ballotpedia.url,
+          apiKey: ballotpedia.apiKey
+        }),
+        every: Duration.hours(24)
+      }
+
+      const [loaded] = yield* Sync.syncOnce([ballotpediaEntry])
+      yield* Console.log(reportLine(loaded!))
+
+      const rounds: Array<Sync.Report> = []
+      for (let position = 0; position < caSos.steps; position++) {
+        if (position > 0) caSos.step()
+        const [round] = yield* Sync.syncOnce([caSosEntry], { keepChanges: true })
+        rounds.push(round!)
+        yield* Console.log(reportLine(round!, position + 1))
+        if (round!.error !== undefined) return yield* Effect.fail(round!.error)
+      }
+      yield* summary(rounds, options.store)
+    }).pipe(
+      Effect.provide(Store.layer({ url: options.store })),
+      Effect.provideService(Progress.ProgressReporter, progressReporter(options.logFormat)),
+      Effect.provideService(Download.DownloadDirectory, path.resolve(path.dirname(options.store), "downloads")),
+      Effect.provide(Source.layer)
+    )
+  )

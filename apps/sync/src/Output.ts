@@ -96,9 +96,10 @@ export const progressReporter = (format: LogFormat, stream: NodeJS.WriteStream =
           })
         )
       }
-      const what = report.phase === "download"
-        ? `downloading ${bytes(report.bytes)}${report.totalBytes ? ` of ${bytes(report.totalBytes)}` : ""} (${bytes(rate)}/s`
-        : `reading ${number.format(report.rows)} rows (${number.format(Math.round(rate))} rows/s`
+      const what =
+        report.phase === "download"
+          ? `downloading ${bytes(report.bytes)}${report.totalBytes ? ` of ${bytes(report.totalBytes)}` : ""} (${bytes(rate)}/s`
+          : `reading ${number.format(report.rows)} rows (${number.format(Math.round(rate))} rows/s`
       const line = `${report.source} ${report.stream}: ${what}${fraction ? `, ${Math.round(fraction * 100)}%` : ""}${
         eta ? `, ETA ${eta}` : ""
       })${report.done ? " done" : ""}`

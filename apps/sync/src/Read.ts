@@ -5,7 +5,7 @@
  */
 import * as os from "node:os"
 import * as path from "node:path"
-import { Download, Feed, Progress, Source } from "@electfeed/core"
+import { Download, Feed, Progress, Source, type SourceError } from "@electfeed/core"
 import { Effect, Stream } from "effect"
 import { type LogFormat, progressReporter } from "./Output.ts"
 
@@ -33,7 +33,11 @@ export const writeStdout = (text: string): Effect.Effect<boolean> =>
  * @since 0.1.0
  * @category reading
  */
-export const readToStdout = (source: Source.Any, raw: Record<string, unknown>, logFormat: LogFormat) =>
+export const readToStdout = (
+  source: Source.Any,
+  raw: Record<string, unknown>,
+  logFormat: LogFormat
+): Effect.Effect<void, SourceError.SourceError> =>
   Effect.gen(function* () {
     const config = yield* Source.decodeConfig(source, raw)
     let events = 0

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import { Compose, type Feed, type Source, type SourceError } from "@electfeed/core"
-import { Clock, DateTime, Duration, Effect, Schedule, type Schema, Stream } from "effect"
+import { Clock, DateTime, type Duration, Effect, Schedule, type Schema, Stream } from "effect"
 import { Store } from "./store/Store.ts"
 
 /**

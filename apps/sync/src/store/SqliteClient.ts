@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import type { DatabaseSync as Database, StatementSync } from "node:sqlite"
-import { Context, Effect, Layer, Scope, Semaphore, Stream } from "effect"
+import { Context, Effect, Layer, type Scope, Semaphore, Stream } from "effect"
 import { Reactivity } from "effect/reactivity"
 import { SqlClient, type SqlConnection, SqlError, Statement } from "effect/sql"
 
@@ -43,7 +43,9 @@ const loadSqlite = Effect.promise(async () => {
 const sqlError = (cause: unknown, message: string, operation: string) =>
   new SqlError.SqlError({
     reason: SqlError.classifySqliteError(
-      typeof cause === "object" && cause !== null && "errcode" in cause ? Object.assign(cause, { errno: cause.errcode }) : cause,
+      typeof cause === "object" && cause !== null && "errcode" in cause
+        ? Object.assign(cause, { errno: cause.errcode })
+        : cause,
       { message, operation }
     )
   })
@@ -61,7 +63,11 @@ const makeConnection = (db: Database) => {
       },
       catch: (cause) => sqlError(cause, `Failed to prepare: ${sql.slice(0, 200)}`, "prepare")
     })
-  const run = (sql: string, params: ReadonlyArray<unknown>, options: { readonly cache: boolean; readonly arrays: boolean }) =>
+  const run = (
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    options: { readonly cache: boolean; readonly arrays: boolean }
+  ) =>
     Effect.flatMap(prepare(sql, options.cache), (statement) =>
       Effect.try({
         try: () => {
@@ -69,19 +75,26 @@ const makeConnection = (db: Database) => {
           return statement.all(...(params as Array<never>)) as ReadonlyArray<any>
         },
         catch: (cause) => sqlError(cause, "Failed to execute statement", "execute")
-      }))
+      })
+    )
   const connection: SqlConnection.Connection & { readonly isTransaction: () => boolean } = {
     isTransaction: () => db.isTransaction,
     execute: (sql, params, transformRows) =>
-      Effect.map(run(sql, params, { cache: true, arrays: false }), (rows) => (transformRows ? transformRows(rows) : rows)),
+      Effect.map(run(sql, params, { cache: true, arrays: false }), (rows) =>
+        transformRows ? transformRows(rows) : rows
+      ),
     executeRaw: (sql, params) => run(sql, params, { cache: true, arrays: false }),
     executeValues: (sql, params) => run(sql, params, { cache: true, arrays: true }),
     executeValuesUnprepared: (sql, params) => run(sql, params, { cache: false, arrays: true }),
     executeUnprepared: (sql, params, transformRows) =>
-      Effect.map(run(sql, params, { cache: false, arrays: false }), (rows) => (transformRows ? transformRows(rows) : rows)),
+      Effect.map(run(sql, params, { cache: false, arrays: false }), (rows) =>
+        transformRows ? transformRows(rows) : rows
+      ),
     executeStream: (sql, params, transformRows) =>
       Stream.fromIterableEffect(
-        Effect.map(run(sql, params, { cache: true, arrays: false }), (rows) => (transformRows ? transformRows(rows) : rows))
+        Effect.map(run(sql, params, { cache: true, arrays: false }), (rows) =>
+          transformRows ? transformRows(rows) : rows
+        )
       )
   }
   return connection
@@ -93,7 +106,9 @@ const makeConnection = (db: Database) => {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: SqliteOptions): Effect.Effect<SqlClient.SqlClient, SqlError.SqlError, Scope.Scope | Reactivity.Reactivity> =>
+export const make = (
+  options: SqliteOptions
+): Effect.Effect<SqlClient.SqlClient, SqlError.SqlError, Scope.Scope | Reactivity.Reactivity> =>
   Effect.gen(function* () {
     const { DatabaseSync } = yield* loadSqlite
     const db = yield* Effect.acquireRelease(

@@ -12,7 +12,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { PgClient } from "@effect/sql-pg"
-import { Compose, Feed, SourceError as Errors } from "@electfeed/core"
+import { Compose, SourceError as Errors, Feed } from "@electfeed/core"
 import { Array as Arr, Cause, Context, DateTime, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import * as Migrations from "./Migrations.ts"
@@ -131,11 +131,13 @@ export interface HistoryRow {
 
 const json = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value)
 const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value))
-const optionalIso = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : iso(value))
+const optionalIso = (value: unknown): string | undefined =>
+  value === null || value === undefined ? undefined : iso(value)
 
 const inChunks = <A>(items: ReadonlyArray<A>, size: number): Array<Arr.NonEmptyReadonlyArray<A>> => {
   const out: Array<Arr.NonEmptyReadonlyArray<A>> = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size) as unknown as Arr.NonEmptyReadonlyArray<A>)
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size) as unknown as Arr.NonEmptyReadonlyArray<A>)
   return out
 }
 
@@ -233,25 +235,29 @@ const make = Effect.gen(function* () {
       return { changes, unchanged: latest.size - changes.length, skipped: batch.skipped.length } satisfies Written
     }).pipe(
       sql.withTransaction,
-      Effect.mapError((error) => (error._tag === "StoreError" ? error : fail(`cannot store a batch of ${source}`)(error))),
+      Effect.mapError((error) =>
+        error._tag === "StoreError" ? error : fail(`cannot store a batch of ${source}`)(error)
+      ),
       // A signal stops the app after the transaction in flight, never in the middle of one.
       Effect.uninterruptible
     )
 
   const recordRun = (source: string, outcome: { readonly at: DateTime.Utc; readonly error?: Errors.SourceError }) => {
     const at = DateTime.formatIso(outcome.at)
-    const row = outcome.error === undefined
-      ? { source, last_run_at: at, last_success_at: at, last_error: null, last_error_at: null }
-      : {
-        source,
-        last_run_at: at,
-        last_success_at: null,
-        last_error: JSON.stringify({ tag: outcome.error._tag, message: outcome.error.message }),
-        last_error_at: at
-      }
-    const update = outcome.error === undefined
-      ? sql`last_run_at = excluded.last_run_at, last_success_at = excluded.last_success_at`
-      : sql`last_run_at = excluded.last_run_at, last_error = excluded.last_error, last_error_at = excluded.last_error_at`
+    const row =
+      outcome.error === undefined
+        ? { source, last_run_at: at, last_success_at: at, last_error: null, last_error_at: null }
+        : {
+            source,
+            last_run_at: at,
+            last_success_at: null,
+            last_error: JSON.stringify({ tag: outcome.error._tag, message: outcome.error.message }),
+            last_error_at: at
+          }
+    const update =
+      outcome.error === undefined
+        ? sql`last_run_at = excluded.last_run_at, last_success_at = excluded.last_success_at`
+        : sql`last_run_at = excluded.last_run_at, last_error = excluded.last_error, last_error_at = excluded.last_error_at`
     return sql`INSERT INTO source_runs ${sql.insert(row)} ON CONFLICT (source) DO UPDATE SET ${update}`.pipe(
       Effect.asVoid,
       Effect.mapError(fail(`cannot record the run of ${source}`))
@@ -269,9 +275,10 @@ const make = Effect.gen(function* () {
     const sources = new Set([...runs.map((r) => String(r["source"])), ...counts.map((c) => c.source)])
     return [...sources].sort().map((source): SourceStatus => {
       const run = runs.find((r) => r["source"] === source)
-      const error = run?.["last_error"] === null || run?.["last_error"] === undefined
-        ? undefined
-        : (json(run["last_error"]) as { message: string })
+      const error =
+        run?.["last_error"] === null || run?.["last_error"] === undefined
+          ? undefined
+          : (json(run["last_error"]) as { message: string })
       return {
         source,
         lastRunAt: optionalIso(run?.["last_run_at"]),
@@ -289,19 +296,23 @@ const make = Effect.gen(function* () {
   const entities = (source: string, kind?: string) =>
     (kind === undefined
       ? sql<Record<string, unknown>>`SELECT * FROM feed_entities WHERE source = ${source} ORDER BY key`
-      : sql<Record<string, unknown>>`SELECT * FROM feed_entities WHERE source = ${source} AND kind = ${kind} ORDER BY key`
+      : sql<
+          Record<string, unknown>
+        >`SELECT * FROM feed_entities WHERE source = ${source} AND kind = ${kind} ORDER BY key`
     ).pipe(
       Effect.map((rows) =>
-        rows.map((row): StoredEntity => ({
-          source: String(row["source"]),
-          key: String(row["key"]),
-          stream: String(row["stream"]),
-          kind: String(row["kind"]),
-          hash: String(row["hash"]),
-          data: json(row["data"]),
-          observedAt: iso(row["observed_at"]),
-          regressed: Number(row["regressed"]) === 1
-        }))
+        rows.map(
+          (row): StoredEntity => ({
+            source: String(row["source"]),
+            key: String(row["key"]),
+            stream: String(row["stream"]),
+            kind: String(row["kind"]),
+            hash: String(row["hash"]),
+            data: json(row["data"]),
+            observedAt: iso(row["observed_at"]),
+            regressed: Number(row["regressed"]) === 1
+          })
+        )
       ),
       Effect.mapError(fail(`cannot read the entities of ${source}`))
     )
@@ -310,15 +321,17 @@ const make = Effect.gen(function* () {
     sql<Record<string, unknown>>`
       SELECT * FROM contest_history WHERE source = ${source} AND key = ${key} ORDER BY id`.pipe(
       Effect.map((rows) =>
-        rows.map((row): HistoryRow => ({
-          observedAt: iso(row["observed_at"]),
-          change: String(row["change"]),
-          regressed: Number(row["regressed"]) === 1,
-          precinctsReporting: Number(row["precincts_reporting"]),
-          precinctsTotal: Number(row["precincts_total"]),
-          percentReporting: Number(row["percent_reporting"]),
-          selections: json(row["selections"]) as ReadonlyArray<Feed.Selection>
-        }))
+        rows.map(
+          (row): HistoryRow => ({
+            observedAt: iso(row["observed_at"]),
+            change: String(row["change"]),
+            regressed: Number(row["regressed"]) === 1,
+            precinctsReporting: Number(row["precincts_reporting"]),
+            precinctsTotal: Number(row["precincts_total"]),
+            percentReporting: Number(row["percent_reporting"]),
+            selections: json(row["selections"]) as ReadonlyArray<Feed.Selection>
+          })
+        )
       ),
       Effect.mapError(fail(`cannot read the history of ${key}`))
     )
@@ -356,7 +369,9 @@ export class Store extends Context.Service<Store, Effect.Success<typeof make>>()
     Layer.effect(
       Store,
       Effect.gen(function* () {
-        yield* Migrations.run.pipe(Effect.mapError((error) => new StoreError({ detail: `cannot migrate: ${error.message}` })))
+        yield* Migrations.run.pipe(
+          Effect.mapError((error) => new StoreError({ detail: `cannot migrate: ${error.message}` }))
+        )
         return yield* make
       })
     ).pipe(Layer.provideMerge(clientLayer(options)))
@@ -378,14 +393,15 @@ const clientLayer = (options: StoreOptions): Layer.Layer<SqlClient.SqlClient, St
       applicationName: "electfeed",
       ...(schema === undefined ? {} : { startupParameters: { search_path: schema } })
     })
-    const withSchema = schema === undefined
-      ? pg
-      : Layer.effectDiscard(
-        Effect.gen(function* () {
-          const sql = yield* SqlClient.SqlClient
-          yield* sql`CREATE SCHEMA IF NOT EXISTS ${sql(schema)}`
-        })
-      ).pipe(Layer.provideMerge(pg))
+    const withSchema =
+      schema === undefined
+        ? pg
+        : Layer.effectDiscard(
+            Effect.gen(function* () {
+              const sql = yield* SqlClient.SqlClient
+              yield* sql`CREATE SCHEMA IF NOT EXISTS ${sql(schema)}`
+            })
+          ).pipe(Layer.provideMerge(pg))
     return opened(withSchema)
   }
   const filename = options.url.replace(/^sqlite:(\/\/)?/, "")

@@ -9,7 +9,11 @@ export const contest = (key: string, votes: ReadonlyArray<number>, reporting: nu
     kind: "ContestResult",
     key,
     observedAt: DateTime.makeUnsafe(Date.UTC(2024, 10, 6, 4, 0, 0) + at * 60_000),
-    provenance: { url: "https://api.sos.ca.gov/returns/governor", sha256: "ab".repeat(32), connector: "@electfeed/ca-sos@0.1.0" },
+    provenance: {
+      url: "https://api.sos.ca.gov/returns/governor",
+      sha256: "ab".repeat(32),
+      connector: "@electfeed/ca-sos@0.1.0"
+    },
     data: {
       contestId: key,
       title: `Contest ${key}`,
@@ -19,6 +23,12 @@ export const contest = (key: string, votes: ReadonlyArray<number>, reporting: nu
       party: null,
       reporting: { precinctsReporting: reporting, precinctsTotal: 100, percent: reporting },
       updatedAt: "2024-11-05T20:00:00-08:00",
-      selections: votes.map((v, i) => ({ name: `Candidate ${i}`, party: "Dem", votes: v, percent: 0, incumbent: false }))
+      selections: votes.map((v, i) => ({
+        name: `Candidate ${i}`,
+        party: "Dem",
+        votes: v,
+        percent: 0,
+        incumbent: false
+      }))
     }
   })

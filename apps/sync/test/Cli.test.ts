@@ -1,0 +1,157 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import { Feed } from "@electfeed/core"
+import { Effect, Exit } from "effect"
+import { afterAll, beforeAll } from "vitest"
+import { electfeed } from "./support/Cli.ts"
+import { startCaSos } from "./support/Simulators.ts"
+
+let caSos: Awaited<ReturnType<typeof startCaSos>>
+beforeAll(async () => {
+  caSos = await startCaSos()
+})
+afterAll(() => caSos.close())
+
+const workdir = () => fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-cli-"))
+
+const events = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line))
+
+const comparable = (event: Feed.FeedEvent) =>
+  Feed.stableJson({ ...event, observedAt: undefined, provenance: undefined })
+
+describe("electfeed", () => {
+  it("explains itself with --help", async () => {
+    const run = await electfeed(["--help"])
+    assert.strictEqual(run.code, 0)
+    for (const command of ["read", "sync", "poll", "status", "sources", "demo"]) assert.include(run.stdout, command)
+    const read = await electfeed(["read", "ca-sos", "--help"])
+    assert.include(read.stdout, "--endpoint")
+    assert.include(read.stdout, "--county")
+  })
+
+  it("reads CA SOS to NDJSON on stdout, the same events from JSON and CSV", async () => {
+    const args = ["read", "ca-sos", "--base-url", caSos.sim.url, "--endpoint", "/returns/governor", "--county", "lake"]
+    const json = await electfeed(args)
+    assert.strictEqual(json.code, 0)
+    const lines = events(json.stdout)
+    assert.isAbove(lines.length, 0)
+    for (const line of lines) assert.strictEqual(Exit.isSuccess(Effect.runSyncExit(Feed.decodeEvent(line))), true)
+    assert.isTrue(lines.every((e) => e.kind === "ContestResult"))
+    assert.isTrue(
+      lines.some((e) => e.data.jurisdiction.county === "Lake"),
+      "no Lake County result"
+    )
+    const csv = await electfeed([...args, "--format", "csv"])
+    assert.strictEqual(csv.code, 0)
+    assert.deepStrictEqual(events(csv.stdout).map(comparable), lines.map(comparable))
+  })
+
+  it("reads contests by id through the batch query, in the order asked", async () => {
+    const ids = ["13000001000059", "02000000000059", "12000002000059"]
+    const run = await electfeed([
+      "read",
+      "ca-sos",
+      "--base-url",
+      caSos.sim.url,
+      ...ids.flatMap((id) => ["--contest", id])
+    ])
+    assert.strictEqual(run.code, 0)
+    assert.deepStrictEqual(
+      events(run.stdout).map((e) => e.data.contestId),
+      ids
+    )
+  })
+
+  it("exits 2 with a readable message for a bad flag or a bad value", async () => {
+    const flag = await electfeed(["read", "ca-sos", "--bogus"])
+    assert.strictEqual(flag.code, 2)
+    assert.include(flag.stderr + flag.stdout, "--bogus")
+    const county = await electfeed(["read", "ca-sos", "--base-url", caSos.sim.url, "--county", "atlantis"])
+    assert.strictEqual(county.code, 2)
+    assert.include(county.stderr, "atlantis")
+    assert.strictEqual(county.stdout, "")
+  })
+
+  it("exits 1 when the source fails, saying why", async () => {
+    const run = await electfeed([
+      "read",
+      "ca-sos",
+      "--base-url",
+      `${caSos.sim.url}/nowhere`,
+      "--endpoint",
+      "/returns/governor"
+    ])
+    assert.strictEqual(run.code, 1)
+    assert.include(run.stderr, "not found")
+  })
+
+  it("rejects a malformed config in one paragraph naming the keys, and writes nothing", async () => {
+    const dir = workdir()
+    const config = path.join(dir, "electfeed.yaml")
+    fs.writeFileSync(
+      config,
+      [
+        "store:",
+        "  url: feed.db",
+        "sources:",
+        "  ca-sos:",
+        "    every: soon",
+        "    config:",
+        "      format: xml",
+        "      endpont: /returns/governor"
+      ].join("\n")
+    )
+    const run = await electfeed(["sync", "--config", config], { cwd: dir })
+    assert.strictEqual(run.code, 2)
+    const message = run.stderr.trim()
+    assert.lengthOf(message.split("\n"), 1)
+    assert.include(message, "sources.ca-sos.every")
+    assert.include(message, "sources.ca-sos.config.format")
+    assert.include(message, "sources.ca-sos.config.endpont")
+    assert.strictEqual(fs.existsSync(path.join(dir, "feed.db")), false)
+    const missing = await electfeed(["sync", "--config", path.join(dir, "nope.yaml")], { cwd: dir })
+    assert.strictEqual(missing.code, 2)
+    assert.include(missing.stderr, "does not exist")
+  })
+
+  it("syncs into SQLite, reports status, and stores nothing twice", async () => {
+    const dir = workdir()
+    const config = path.join(dir, "electfeed.json")
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        store: { url: path.join(dir, "feed.db") },
+        sources: {
+          "ca-sos": { config: { baseUrl: caSos.sim.url, rateLimit: { limit: 1000, window: "1 second" } } }
+        }
+      })
+    )
+    const first = await electfeed(["sync", "--config", config])
+    assert.strictEqual(first.code, 0)
+    assert.match(first.stderr, /ca-sos: \d+ added, 0 changed/)
+    const second = await electfeed(["sync", "--config", config])
+    assert.strictEqual(second.code, 0)
+    assert.match(second.stderr, /ca-sos: 0 added, 0 changed, \d+ unchanged/)
+    const status = await electfeed(["status", "--config", config])
+    assert.strictEqual(status.code, 0)
+    assert.include(status.stdout, "last successful read: 20")
+    assert.match(status.stdout, /entities stored: +\d+/)
+    assert.include(status.stdout, "checkpoint contests")
+  })
+
+  it("lists the installed sources and their streams", async () => {
+    const run = await electfeed(["sources"])
+    assert.strictEqual(run.code, 0)
+    assert.include(run.stdout, "ca-sos")
+    assert.include(run.stdout, "stream contests: ContestResult")
+    assert.include(run.stdout, "ballotpedia")
+    assert.include(run.stdout, "BALLOTPEDIA_API_KEY")
+  })
+})
