@@ -14,12 +14,12 @@ const bin = (name: string) => path.join(root, "node_modules", ".bin", name)
 const run = (command: string, args: ReadonlyArray<string>, cwd = root) =>
   execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
 
-const packages = ["packages", "apps"].flatMap((group) =>
-  fs.readdirSync(path.join(root, group)).map((name) => path.join(root, group, name))
-).filter((dir) => {
-  const manifest = path.join(dir, "package.json")
-  return fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).private !== true
-})
+const packages = ["packages", "apps"]
+  .flatMap((group) => fs.readdirSync(path.join(root, group)).map((name) => path.join(root, group, name)))
+  .filter((dir) => {
+    const manifest = path.join(dir, "package.json")
+    return fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).private !== true
+  })
 
 let failures = 0
 for (const dir of packages) {
@@ -34,12 +34,14 @@ for (const dir of packages) {
   for (const entry of entries) {
     if (typeof entry === "string") continue
     for (const file of [entry.default, entry.types]) {
-      if (file === undefined || !file.startsWith("./dist/")) problems.push(`export ${JSON.stringify(entry)} does not point into dist`)
+      if (file === undefined || !file.startsWith("./dist/"))
+        problems.push(`export ${JSON.stringify(entry)} does not point into dist`)
       else if (!listing.includes(`package/${file.slice(2)}`)) problems.push(`${file} is missing from the tarball`)
     }
   }
   for (const target of Object.values<string>(packed.bin ?? {})) {
-    if (!listing.includes(`package/${target.replace(/^\.\//, "")}`)) problems.push(`bin ${target} is missing from the tarball`)
+    if (!listing.includes(`package/${target.replace(/^\.\//, "")}`))
+      problems.push(`bin ${target} is missing from the tarball`)
   }
   if (JSON.stringify(packed).includes("workspace:")) problems.push("a workspace: protocol survived packing")
   try {
@@ -53,7 +55,9 @@ for (const dir of packages) {
     problems.push(`attw: ${(error as { stdout?: string }).stdout ?? String(error)}`)
   }
   if (problems.length === 0) {
-    console.log(`ok   ${name}@${manifest.version} (${listing.split("\n").filter((l) => l.endsWith(".js")).length} js files)`)
+    console.log(
+      `ok   ${name}@${manifest.version} (${listing.split("\n").filter((l) => l.endsWith(".js")).length} js files)`
+    )
   } else {
     failures++
     console.log(`FAIL ${name}@${manifest.version}\n  ${problems.join("\n  ")}`)

@@ -4,10 +4,11 @@ import { DateTime, Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import { afterAll } from "vitest"
 import { Store } from "../src/store/Store.ts"
-import { backends, dropTestSchemas, freshStore, postgresAvailable } from "./support/Backends.ts"
+import { backends, dropTestSchemas, freshStore, postgresAvailable, removeTestFiles } from "./support/Backends.ts"
 import { contest } from "./support/Events.ts"
 
 afterAll(async () => {
+  removeTestFiles()
   if (postgresAvailable) await Effect.runPromise(dropTestSchemas)
 })
 

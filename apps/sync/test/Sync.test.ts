@@ -8,9 +8,10 @@ import { SqlClient } from "effect/sql"
 import { afterAll } from "vitest"
 import * as Sync from "../src/Sync.ts"
 import { Store } from "../src/store/Store.ts"
-import { backends, dropTestSchemas, freshStore, postgresAvailable } from "./support/Backends.ts"
+import { backends, dropTestSchemas, freshStore, postgresAvailable, removeTestFiles } from "./support/Backends.ts"
 
 afterAll(async () => {
+  removeTestFiles()
   if (postgresAvailable) await Effect.runPromise(dropTestSchemas)
 })
 

@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import type { RateLimit } from "@electfeed/core"
+import { RateLimit, Retry } from "@electfeed/core"
 import { Result, Schema } from "effect"
 import * as ContestId from "./ContestId.ts"
 import * as Endpoints from "./Endpoints.ts"
@@ -42,8 +42,6 @@ export const CountySlug = accepted(ContestId.parseCounty)
  * @category schemas
  */
 export const EndpointPath = accepted(Endpoints.parse)
-
-const Positive = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
 
 /**
  * `json` (the API's default) or `csv` (`?f=csv`; the batch query has none).
@@ -81,16 +79,8 @@ export const Config = Schema.Struct({
   contests: Schema.optionalKey(Schema.Array(ContestId.ContestIdString)),
   county: Schema.optionalKey(CountySlug),
   format: Schema.optionalKey(Format),
-  rateLimit: Schema.optionalKey(Schema.Struct({ limit: Positive, window: Schema.DurationFromString })),
-  retry: Schema.optionalKey(
-    Schema.Struct({
-      maxAttempts: Schema.optionalKey(Positive),
-      baseDelay: Schema.optionalKey(Schema.DurationFromString),
-      maxDelay: Schema.optionalKey(Schema.DurationFromString),
-      maxElapsed: Schema.optionalKey(Schema.DurationFromString),
-      jitter: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
-    })
-  )
+  rateLimit: Schema.optionalKey(RateLimit.Settings),
+  retry: Schema.optionalKey(Retry.Settings)
 })
 
 /**

@@ -13,7 +13,7 @@
 import { createHash, type Hash } from "node:crypto"
 import * as os from "node:os"
 import * as nodePath from "node:path"
-import { Context, DateTime, Effect, FileSystem, type PlatformError, Stream } from "effect"
+import { Cause, Context, DateTime, Effect, Exit, FileSystem, Option, type PlatformError, Stream } from "effect"
 import { HttpClientRequest } from "effect/http"
 import type { Client } from "./Http.ts"
 import * as Progress from "./Progress.ts"
@@ -92,6 +92,7 @@ export const isS3Expired = (status: number, body: string): boolean =>
   status === 403 && body.includes("AccessDenied") && /expired/i.test(body)
 
 const progressEvery = 1024 * 1024
+const writeSize = 1024 * 1024
 const maxExpiriesWithoutProgress = 5
 
 const dropBytes =
@@ -116,6 +117,11 @@ const validatorsOf = (headers: Readonly<Record<string, string | undefined>>): Va
 
 const sameVersion = (a: Validators, b: Validators): boolean =>
   a.etag !== undefined ? a.etag === b.etag : a.lastModified !== undefined && a.lastModified === b.lastModified
+
+const contentRangeTotal = (value: string | undefined): number | undefined => {
+  const match = /\/(\d+)$/.exec(value ?? "")
+  return match ? Number(match[1]) : undefined
+}
 
 const contentRangeStart = (value: string | undefined): number | undefined => {
   const match = /^bytes (\d+)-/.exec(value ?? "")
@@ -198,18 +204,22 @@ export const download = Effect.fnUntraced(function* (
         request = HttpClientRequest.setHeader(request, "if-modified-since", options.known.lastModified)
       }
       const response = yield* client.open(request, {
-        accept: (status) => status === 200 || status === 206 || status === 304 || status === 403
+        accept: (status) => status === 200 || status === 206 || status === 304 || status === 403 || status === 416
       })
       url = response.url
       observedAt ??= response.observedAt
 
       if (response.status === 304) return "unchanged" as Step
+      if (response.status === 416) {
+        // A run killed between the last byte and the rename left a whole file: S3 has nothing past it.
+        if (offset > 0 && contentRangeTotal(response.headers["content-range"]) === offset) return "done" as Step
+        yield* Effect.logWarning(`the host refused to resume ${options.name} at byte ${offset}; downloading it again`)
+        yield* restartFromScratch
+        return "again" as Step
+      }
       if (response.status === 403) {
-        const body = yield* response.body.pipe(
-          Stream.decodeText(),
-          Stream.mkString,
-          Effect.orElseSucceed(() => "")
-        )
+        // A body that breaks off is a network failure, not a refusal: retried, not reported as auth.
+        const body = yield* response.body.pipe(Stream.decodeText(), Stream.mkString)
         if (!isExpired(403, body)) return yield* new AuthError({ source, url, status: 403 })
         expiriesWithoutProgress++
         if (expiriesWithoutProgress > maxExpiriesWithoutProgress) {
@@ -246,16 +256,24 @@ export const download = Effect.fnUntraced(function* (
 
       const file = yield* fs.open(partPath, { flag: "a" }).pipe(Effect.mapError(diskError))
       let reported = offset
-      const written = yield* response.body.pipe(
-        dropBytes(skip),
-        Stream.runForEach((chunk) =>
-          Effect.gen(function* () {
-            yield* file.writeAll(chunk).pipe(Effect.mapError(diskError))
-            hash.update(chunk)
-            offset += chunk.byteLength
-            if (offset - reported >= progressEvery) {
+      // Bytes are written (and hashed, and counted) a megabyte at a time: fewer writes, and the offset
+      // always names what is on disk.
+      let pending: Array<Uint8Array> = []
+      let pendingBytes = 0
+      const flush = Effect.suspend(() => {
+        if (pendingBytes === 0) return Effect.void
+        const data = Buffer.concat(pending, pendingBytes)
+        pending = []
+        pendingBytes = 0
+        return file.writeAll(data).pipe(
+          Effect.mapError(diskError),
+          Effect.andThen(
+            Effect.suspend(() => {
+              hash.update(data)
+              offset += data.byteLength
+              if (offset - reported < progressEvery) return Effect.void
               reported = offset
-              yield* Progress.report({
+              return Progress.report({
                 source,
                 stream: options.stream,
                 phase: "download",
@@ -264,18 +282,33 @@ export const download = Effect.fnUntraced(function* (
                 rows: 0,
                 done: false
               })
-            }
-          })
-        ),
-        Effect.as(true),
-        Effect.catch((error) =>
-          offset > startedAt && retryClass(error) !== "permanent"
-            ? Effect.logInfo(
-                `the download of ${options.name} broke off at byte ${offset} (${error.message}); resuming`
-              ).pipe(Effect.as(false))
-            : Effect.fail(error)
+            })
+          )
         )
+      })
+      const received = yield* response.body.pipe(
+        dropBytes(skip),
+        Stream.runForEach((chunk) => {
+          pending.push(chunk)
+          pendingBytes += chunk.byteLength
+          return pendingBytes >= writeSize ? flush : Effect.void
+        }),
+        // Stopped mid-way, keep what arrived: the next run resumes from it.
+        Effect.onInterrupt(() => Effect.ignore(flush)),
+        Effect.exit
       )
+      yield* flush
+      const written = yield* Exit.match(received, {
+        onSuccess: () => Effect.succeed(true),
+        onFailure: (cause) => {
+          const error = Cause.findErrorOption(cause)
+          return Option.isSome(error) && offset > startedAt && retryClass(error.value) !== "permanent"
+            ? Effect.logInfo(
+                `the download of ${options.name} broke off at byte ${offset} (${error.value.message}); resuming`
+              ).pipe(Effect.as(false))
+            : Effect.failCause(cause)
+        }
+      })
       if (offset > startedAt) expiriesWithoutProgress = 0
       if (!written) return "again" as Step
       if (total !== undefined && offset < total) {

@@ -11,7 +11,9 @@
  */
 import { createHash, type Hash } from "node:crypto"
 import * as zlib from "node:zlib"
-import { NodeHttpClient, NodeStream } from "@effect/platform-node"
+// Deep imports: the package index loads every Node module (workers, cluster, Redis, …), some 30 MB.
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import {
   Cause,
   DateTime,

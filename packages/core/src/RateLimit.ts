@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Layer } from "effect"
+import { Duration, Effect, Layer, Schema } from "effect"
 import { RateLimiter } from "effect/persistence"
 
 /**
@@ -22,6 +22,17 @@ export interface RateLimitPolicy {
   readonly limit: number
   readonly window: Duration.Input
 }
+
+/**
+ * A {@link RateLimitPolicy} as a config file writes it: `{ "limit": 5, "window": "1 second" }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Settings = Schema.Struct({
+  limit: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
+  window: Schema.DurationFromString
+})
 
 /**
  * Two requests a second: polite for a public API that publishes no limit.

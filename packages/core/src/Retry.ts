@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Option, Random, Schedule } from "effect"
+import { Context, Duration, Effect, Option, Random, Schedule, Schema } from "effect"
 import { formatDuration } from "./internal/format.ts"
 import { retryClass, type SourceError } from "./SourceError.ts"
 
@@ -50,6 +50,21 @@ export const defaultPolicy: RetryPolicy = {
  * @category policies
  */
 export const policy = (overrides?: Partial<RetryPolicy>): RetryPolicy => ({ ...defaultPolicy, ...overrides })
+
+/**
+ * Some settings of a {@link RetryPolicy} as a config file writes them, durations as strings:
+ * `{ "maxAttempts": 3, "baseDelay": "250 millis" }`. Pass the decoded value to {@link policy}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Settings = Schema.Struct({
+  maxAttempts: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
+  baseDelay: Schema.optionalKey(Schema.DurationFromString),
+  maxDelay: Schema.optionalKey(Schema.DurationFromString),
+  maxElapsed: Schema.optionalKey(Schema.DurationFromString),
+  jitter: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
+})
 
 /**
  * One decision to try again, as told to the {@link RetryListener}.

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { NodeFileSystem } from "@effect/platform-node"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Effect, type FileSystem, Layer, Schema, Stream } from "effect"
 import type { Row, RowOutcome } from "./Decoding.ts"
 import { EntityKind, type FeedEvent } from "./Feed.ts"

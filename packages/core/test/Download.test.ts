@@ -3,11 +3,21 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
+import { afterAll } from "vitest"
 import { Download, Http, Source } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
+import * as Simulator from "../src/testing/Simulator.ts"
 import * as FileHost from "./fixtures/FileHost.ts"
 
-const tempDirectory = () => fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-download-test-"))
+const created: Array<string> = []
+const tempDirectory = () => {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-download-test-"))
+  created.push(directory)
+  return directory
+}
+afterAll(() => {
+  for (const directory of created) fs.rmSync(directory, { recursive: true, force: true })
+})
 
 const run = (
   host: FileHost.FileHost,
@@ -124,6 +134,37 @@ describe("Download", () => {
       const result = downloaded(yield* run(host, sim.url, directory))
       assert.strictEqual(result.sha256, FileHost.sha256(host.content))
       assert.strictEqual(sim.requests.at(-1)!.headers["range"], `bytes=${partial}-`)
+    })
+  )
+
+  it.effect("finishes a part file that was complete when its run was killed", () =>
+    Effect.gen(function* () {
+      const { host, sim, directory } = yield* setup()
+      fs.writeFileSync(path.join(directory, "file.bin.part"), host.content)
+      fs.writeFileSync(path.join(directory, "file.bin.part.json"), JSON.stringify({}))
+      const result = downloaded(yield* run(host, sim.url, directory))
+      assert.strictEqual(sim.requests.at(-1)!.status, 416)
+      assert.strictEqual(result.sha256, FileHost.sha256(host.content))
+      assert.strictEqual(result.bytes, host.content.byteLength)
+    })
+  )
+
+  it.effect("retries a refusal whose body breaks off, rather than calling it an auth failure", () =>
+    Effect.gen(function* () {
+      const { host, sim, directory } = yield* setup()
+      const expired = yield* Simulator.serve(() => ({
+        status: 403,
+        headers: { "content-type": "application/xml" },
+        body: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>".repeat(50)
+      }))
+      expired.inject({ _tag: "TruncateBody" })
+      let calls = 0
+      const link = Effect.sync(() =>
+        ++calls === 1 ? `${expired.url}/file.bin?Signature=x` : FileHost.link(host, sim.url)
+      )
+      const result = downloaded(yield* run(host, sim.url, directory, undefined, link))
+      assert.strictEqual(result.sha256, FileHost.sha256(host.content))
+      assert.isAtLeast(calls, 2)
     })
   )
 })

@@ -34,12 +34,19 @@ export const postgresAvailable = await answers(postgresUrl)
 export const skipReason = `no PostgreSQL answered at ${new URL(postgresUrl).host} (set ELECTFEED_TEST_PG_URL to run these tests)`
 
 let counter = 0
+const created: Array<string> = []
+
+/** Removes the SQLite folders this process created. */
+export const removeTestFiles = () => {
+  for (const directory of created.splice(0)) fs.rmSync(directory, { recursive: true, force: true })
+}
 
 /** A store location of its own for one test. */
 export const freshStore = (backend: "sqlite" | "postgres"): { readonly url: string; readonly schema?: string } => {
   counter++
   if (backend === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-store-"))
+    created.push(dir)
     return { url: path.join(dir, "feed.db") }
   }
   return { url: postgresUrl, schema: `electfeed_test_${process.pid}_${Date.now().toString(36)}_${counter}` }

@@ -17,7 +17,7 @@ export const electfeed = (
   options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(bin, args, {
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: "1", ...options.env },
       stdio: ["ignore", "pipe", "pipe"]
@@ -35,7 +35,7 @@ export const start = (
   args: ReadonlyArray<string>,
   options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}
 ) => {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(bin, args, {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, NO_COLOR: "1", ...options.env },
     stdio: ["ignore", "pipe", "pipe"]

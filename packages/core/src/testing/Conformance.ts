@@ -11,6 +11,9 @@
  *
  * @since 0.1.0
  */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import {
   Cause,
@@ -27,6 +30,8 @@ import {
   Stream
 } from "effect"
 import { TestClock } from "effect/testing"
+import { afterAll } from "vitest"
+import * as Download from "../Download.ts"
 import * as Feed from "../Feed.ts"
 import { RetryListener } from "../Retry.ts"
 import * as Source from "../Source.ts"
@@ -118,7 +123,12 @@ export const suite = <Config>(options: SuiteOptions<Config>): void => {
   const { source } = options
   const step = options.timeStep ?? "20 millis"
   const target = options.faultTarget ?? (() => true)
-  const read = (config: Config) => withVirtualTime(Effect.exit(readAll(source, config)), step)
+  // Bulk sources download into a folder of the suite's own, removed when it ends.
+  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), `electfeed-conformance-${source.id}-`))
+  afterAll(() => fs.rmSync(downloads, { recursive: true, force: true }))
+  const readOnce = (config: Config) =>
+    readAll(source, config).pipe(Effect.provideService(Download.DownloadDirectory, downloads))
+  const read = (config: Config) => withVirtualTime(Effect.exit(readOnce(config)), step)
 
   describe(`${source.id} conformance`, () => {
     it.effect("check passes with a good config", () =>
@@ -206,7 +216,7 @@ export const suite = <Config>(options: SuiteOptions<Config>): void => {
         sim.inject({ _tag: "Status", status: 429, headers: { "retry-after": "2" } }, { match: target })
         const retried = yield* Deferred.make<Duration.Duration>()
         const fiber = yield* Effect.forkChild(
-          readAll(source, config).pipe(
+          readOnce(config).pipe(
             Effect.provideService(RetryListener, (event) =>
               event.error._tag === "RateLimited"
                 ? Deferred.succeed(retried, event.delay).pipe(Effect.asVoid)
@@ -270,7 +280,7 @@ export const suite = <Config>(options: SuiteOptions<Config>): void => {
       Effect.gen(function* () {
         const sim = yield* options.simulator
         sim.inject({ _tag: "Stall" }, { match: target })
-        const fiber = yield* Effect.forkChild(readAll(source, options.config(sim.url)))
+        const fiber = yield* Effect.forkChild(readOnce(options.config(sim.url)))
         yield* withVirtualTime(
           waitUntil(() => sim.requests.some((r) => r.fault === "Stall")),
           step

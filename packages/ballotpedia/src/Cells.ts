@@ -1,0 +1,99 @@
+/**
+ * The cells of a bulk file, as typed values.
+ *
+ * Ballotpedia writes every cell as text (`""` when empty, `"true"`/`"false"` for booleans), in JSON and in
+ * CSV alike. A JSON number, boolean or `null` is read as the text CSV would carry for it, so that the same
+ * dataset gives the same values in either format. Each codec names what it expected, which a decode
+ * error then reports with the row and the column.
+ *
+ * @since 0.1.0
+ */
+import { Schema, SchemaGetter } from "effect"
+
+const Scalar = Schema.Union([Schema.String, Schema.Finite, Schema.Boolean, Schema.Null]).annotate({
+  expected: "text, a number, a boolean or null"
+})
+
+/**
+ * Any cell as text, `""` as null.
+ *
+ * @since 0.1.0
+ * @category cells
+ */
+export const Text = Scalar.pipe(
+  Schema.decodeTo(Schema.NullOr(Schema.String), {
+    decode: SchemaGetter.transform((value) => (value === null || value === "" ? null : String(value))),
+    encode: SchemaGetter.transform((value) => value ?? "")
+  })
+)
+
+/**
+ * A cell that may not be empty, such as an id.
+ *
+ * @since 0.1.0
+ * @category cells
+ */
+export const Required = Text.pipe(
+  Schema.refine((value): value is string => value !== null, { expected: "a value, not an empty cell" })
+)
+
+/**
+ * A cell kept as text even when empty (`""` stays `""`), such as a first name.
+ *
+ * @since 0.1.0
+ * @category cells
+ */
+export const Verbatim = Text.pipe(
+  Schema.decodeTo(Schema.String, {
+    decode: SchemaGetter.transform((value) => value ?? ""),
+    encode: SchemaGetter.transform((value) => (value === "" ? null : value))
+  })
+)
+
+/**
+ * `"true"` or `"false"` as a boolean, an empty cell as null.
+ *
+ * @since 0.1.0
+ * @category cells
+ */
+export const Flag = Text.pipe(
+  Schema.refine((value): value is "true" | "false" | null => value === null || value === "true" || value === "false", {
+    expected: '"true", "false" or an empty cell'
+  }),
+  Schema.decodeTo(Schema.NullOr(Schema.Boolean), {
+    decode: SchemaGetter.transform((value) => (value === null ? null : value === "true")),
+    encode: SchemaGetter.transform((value) => (value === null ? null : value ? "true" : "false"))
+  })
+)
+
+/**
+ * A whole number written in digits, an empty cell as null.
+ *
+ * @since 0.1.0
+ * @category cells
+ */
+export const Count = Text.pipe(
+  Schema.check(
+    Schema.makeFilter((value) => value === null || /^\d{1,15}$/.test(value), {
+      expected: "a whole number or an empty cell"
+    })
+  ),
+  Schema.decodeTo(Schema.NullOr(Schema.Int), {
+    decode: SchemaGetter.transform((value) => (value === null ? null : Number(value))),
+    encode: SchemaGetter.transform((value) => (value === null ? null : String(value)))
+  })
+)
+
+/**
+ * A calendar date as `YYYY-MM-DD`, an empty cell as null.
+ *
+ * @since 0.1.0
+ * @category cells
+ */
+export const Day = Text.pipe(
+  Schema.check(
+    Schema.makeFilter((value) => value === null || /^\d{4}-\d{2}-\d{2}$/.test(value), {
+      expected: "a date as YYYY-MM-DD or an empty cell"
+    })
+  )
+)
