@@ -24,7 +24,10 @@ export type LogFormat = "text" | "json"
  */
 export const logging = (format: LogFormat) =>
   Layer.mergeAll(
-    Logger.layer([format === "json" ? Logger.consoleJson : Logger.consolePretty({ colors: "auto" })]),
+    // `consoleJson` writes to stdout whatever `LogToStderr` says; stdout is for data (NDJSON).
+    Logger.layer([
+      format === "json" ? Logger.withConsoleError(Logger.formatJson) : Logger.consolePretty({ colors: "auto" })
+    ]),
     Layer.succeed(Logger.LogToStderr, true)
   )
 

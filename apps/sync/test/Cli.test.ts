@@ -6,13 +6,18 @@ import { Feed } from "@electfeed/core"
 import { Effect, Exit } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { electfeed } from "./support/Cli.ts"
-import { startCaSos } from "./support/Simulators.ts"
+import { startBallotpedia, startCaSos } from "./support/Simulators.ts"
 
 let caSos: Awaited<ReturnType<typeof startCaSos>>
+let ballotpedia: Awaited<ReturnType<typeof startBallotpedia>>
 beforeAll(async () => {
   caSos = await startCaSos()
+  ballotpedia = await startBallotpedia()
 })
-afterAll(() => caSos.close())
+afterAll(async () => {
+  await caSos.close()
+  await ballotpedia.close()
+})
 
 const workdir = () => fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-cli-"))
 
@@ -153,5 +158,28 @@ describe("electfeed", () => {
     assert.include(run.stdout, "stream contests: ContestResult")
     assert.include(run.stdout, "ballotpedia")
     assert.include(run.stdout, "BALLOTPEDIA_API_KEY")
+  })
+
+  it("reads Ballotpedia datasets with the key from the environment, and keeps stdout for data under JSON logs", async () => {
+    const env = { BALLOTPEDIA_API_KEY: ballotpedia.sim.apiKey }
+    const args = ["read", "ballotpedia", "--base-url", ballotpedia.sim.url, "--dataset", "1253"]
+    const run = await electfeed([...args, "--log-format", "json", "--log-level", "debug"], { env })
+    assert.strictEqual(run.code, 0, run.stderr)
+    const lines = events(run.stdout)
+    assert.isAbove(lines.length, 0)
+    assert.isTrue(lines.every((e) => e.kind === "Candidate" && e.stream === "dataset:1253"))
+    const logs = run.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+    assert.isTrue(
+      logs.some((l) => l.level === "DEBUG" && String(l.message).startsWith("GET ")),
+      "no debug logs"
+    )
+    const csv = await electfeed([...args, "--format", "csv"], { env })
+    assert.deepStrictEqual(events(csv.stdout).map(comparable), lines.map(comparable))
+    const keyless = await electfeed(args)
+    assert.strictEqual(keyless.code, 2)
+    assert.include(keyless.stderr, "BALLOTPEDIA_API_KEY")
   })
 })

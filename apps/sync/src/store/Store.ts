@@ -391,7 +391,12 @@ const clientLayer = (options: StoreOptions): Layer.Layer<SqlClient.SqlClient, St
     const pg = PgClient.layer({
       url: Redacted.make(options.url),
       applicationName: "electfeed",
-      ...(schema === undefined ? {} : { startupParameters: { search_path: schema } })
+      startupParameters: {
+        // The key lookups are prepared statements; a plan cached while a table was still empty would
+        // scan it whole ever after, making each batch slower than the last.
+        plan_cache_mode: "force_custom_plan",
+        ...(schema === undefined ? {} : { search_path: schema })
+      }
     })
     const withSchema =
       schema === undefined

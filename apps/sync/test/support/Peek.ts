@@ -1,0 +1,66 @@
+/**
+ * Reads a store the way an outside program would, while another process writes it: SQLite read-only,
+ * PostgreSQL through its own connection. For tests that watch a child process.
+ */
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Redacted } from "effect"
+import { SqlClient } from "effect/sql"
+
+export interface Where {
+  readonly url: string
+  readonly schema?: string | undefined
+}
+
+const query = async <A>(where: Where, text: string): Promise<ReadonlyArray<A>> => {
+  if (where.url.startsWith("postgres")) {
+    return Effect.runPromise(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        return yield* sql.unsafe<A>(text)
+      }).pipe(
+        Effect.provide(
+          PgClient.layer({
+            url: Redacted.make(where.url),
+            ...(where.schema === undefined ? {} : { startupParameters: { search_path: where.schema } })
+          })
+        )
+      )
+    )
+  }
+  const { DatabaseSync } = await import("node:sqlite")
+  const db = new DatabaseSync(where.url, { readOnly: true })
+  try {
+    return db.prepare(text).all() as unknown as ReadonlyArray<A>
+  } finally {
+    db.close()
+  }
+}
+
+/** Rows of a source in the feed, or 0 before the store exists. */
+export const countEntities = async (where: Where, source: string): Promise<number> => {
+  try {
+    const [row] = await query<{ n: number | string }>(
+      where,
+      `SELECT COUNT(*) AS n FROM feed_entities WHERE source = '${source}'`
+    )
+    return Number(row?.n ?? 0)
+  } catch {
+    return 0
+  }
+}
+
+/** Every entity of a source, minus when it was observed: what two runs must agree on. */
+export const entities = (where: Where, source: string) =>
+  query<{ key: string; hash: string; kind: string }>(
+    where,
+    `SELECT key, hash, kind FROM feed_entities WHERE source = '${source}' ORDER BY key`
+  ).then((rows) => rows.map((r) => `${r.kind} ${r.key} ${r.hash}`))
+
+/** Everything the store holds, as text, to search for what must not be there. */
+export const dump = async (where: Where): Promise<string> => {
+  const tables = ["feed_entities", "contest_history", "source_checkpoints", "skipped_rows", "source_runs"]
+  const parts = await Promise.all(
+    tables.map((table) => query<Record<string, unknown>>(where, `SELECT * FROM ${table}`))
+  )
+  return JSON.stringify(parts)
+}
