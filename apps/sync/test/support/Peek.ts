@@ -11,7 +11,7 @@ export interface Where {
   readonly schema?: string | undefined
 }
 
-const query = async <A>(where: Where, text: string): Promise<ReadonlyArray<A>> => {
+const query = async <A extends object>(where: Where, text: string): Promise<ReadonlyArray<A>> => {
   if (where.url.startsWith("postgres")) {
     return Effect.runPromise(
       Effect.gen(function* () {
