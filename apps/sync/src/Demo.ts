@@ -44,46 +44,69 @@ const startAfresh = (store: string) =>
 
 const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width))
 
-const leaderOf = (contest: Feed.ContestResult): string => {
-  const [first, second] = [...contest.selections].sort((a, b) => b.votes - a.votes)
-  if (first === undefined || first.votes === 0) return "no votes yet"
-  const lead = second === undefined ? "" : ` (+${(first.percent - second.percent).toFixed(1)} pts)`
-  return `${first.name} ${first.percent.toFixed(1)}%${lead}`
+const sorted = (contest: Feed.ContestResult) => [...contest.selections].sort((a, b) => b.votes - a.votes)
+
+const margin = (contest: Feed.ContestResult): number => {
+  const [first, second] = sorted(contest)
+  return first === undefined ? 0 : first.percent - (second?.percent ?? 0)
 }
+
+const leaderOf = (contest: Feed.ContestResult): string => {
+  const [first, second] = sorted(contest)
+  if (first === undefined || first.votes === 0) return "no votes yet"
+  return `${first.name} ${first.percent.toFixed(1)}%${second === undefined ? " (unopposed)" : ` (+${margin(contest).toFixed(1)})`}`
+}
+
+const row = (label: string, contest: Feed.ContestResult) =>
+  `  ${pad(label.replace(/ - (Statewide|Districtwide) Results$/, ""), 54)} ${pad(leaderOf(contest), 42)} ${contest.reporting.percent.toFixed(1).padStart(5)}%`
 
 const summary = Effect.fnUntraced(function* (rounds: ReadonlyArray<Sync.Report>, store: string) {
   const feed = yield* Store
   const contests = (yield* feed.entities(CaSos.source.id, "ContestResult")).map((e) => e.data as Feed.ContestResult)
-  const candidates = yield* feed.entities(Ballotpedia.source.id, "Candidate")
-  const endorsements = yield* feed.entities(Ballotpedia.source.id, "Endorsement")
-  const rows = yield* feed.entities(Ballotpedia.source.id, "DatasetRow")
-  // Statewide contests and measures first: what a front page leads with.
-  const ordered = [...contests].sort(
-    (a, b) =>
-      Number(a.jurisdiction.district !== null) - Number(b.jurisdiction.district !== null) ||
-      a.title.localeCompare(b.title)
-  )
-  const shown = ordered.slice(0, 16)
+  const count = (kind: string) => Effect.map(feed.entities(Ballotpedia.source.id, kind), (rows) => rows.length)
+  const loaded = {
+    candidates: yield* count("Candidate"),
+    endorsements: yield* count("Endorsement"),
+    rows: yield* count("DatasetRow")
+  }
+  const statewide = contests.filter((c) => c.jurisdiction.district === null && c.jurisdiction.county === null)
+  const offices = statewide.filter((c) => c.contestKind === "candidate" && c.party === null)
+  const primaries = statewide.filter((c) => c.contestKind === "candidate" && c.party !== null)
+  const measures = statewide
+    .filter((c) => c.measure !== undefined)
+    .sort((a, b) => Number(a.measure!.number) - Number(b.measure!.number))
+  const retention = contests.filter((c) => c.contestKind === "retention")
+  const retained = retention.filter((c) => sorted(c)[0]?.name === "Yes").length
+  const districts = contests.filter((c) => c.jurisdiction.district !== null && c.contestKind === "candidate")
+  const closest = [...districts]
+    .filter((c) => c.selections.length > 1)
+    .sort((a, b) => margin(a) - margin(b))
+    .slice(0, 5)
   const lines = [
     "",
     "Election night summary",
     "======================",
-    `${pad("Contest", 52)} ${pad("Leading", 40)} Reporting`,
-    ...shown.map(
-      (c) =>
-        `${pad(c.measure === undefined ? c.title : `Prop ${c.measure.number}: ${c.measure.title}`, 52)} ${pad(leaderOf(c), 40)} ${c.reporting.percent.toFixed(1)}%`
-    ),
-    ...(contests.length > shown.length ? [`… and ${contests.length - shown.length} more contests in the store`] : []),
+    `${pad("Statewide offices", 56)} ${pad("Leading (margin in points)", 42)} Reporting`,
+    ...offices.sort((a, b) => a.title.localeCompare(b.title)).map((c) => row(c.title, c)),
+    "Presidential primaries",
+    ...primaries.map((c) => row(c.title, c)),
+    "Ballot measures",
+    ...measures.map((c) => row(`Prop ${c.measure!.number}: ${c.measure!.title}`, c)),
+    "Closest district contests",
+    ...closest.map((c) => row(c.title, c)),
+    `Judicial retention: ${retained} of ${retention.length} justices retained`,
     "",
-    "Changes seen per poll",
+    "Changes seen per poll (CA SOS)",
     ...rounds.map(
       (r, i) =>
-        `  poll ${i + 1}: ${r.added} added, ${r.changed} changed${r.regressed > 0 ? `, ${r.regressed} regressed (pre-election test data cleared)` : ""}`
+        `  poll ${i + 1}: ${r.added} added, ${r.changed} changed${
+          r.regressed > 0 ? `, ${r.regressed} regressed (pre-election test data cleared)` : ""
+        }`
     ),
     "",
-    `Ballotpedia: ${candidates.length} candidates, ${endorsements.length} endorsements, ${rows.length} other rows loaded`,
-    `Stored in ${store}${isPostgres(store) ? "" : ` (try: sqlite3 ${store} "select key, observed_at from feed_entities limit 5")`}`,
-    "Next: `pnpm electfeed --help`, or `pnpm electfeed read ca-sos --help` against the real API."
+    `Ballotpedia: ${loaded.candidates} candidates, ${loaded.endorsements} endorsements, ${loaded.rows} other rows loaded`,
+    `${contests.length} contests and their history stored in ${store}`,
+    "Next: `./pnpm electfeed --help`; `./pnpm electfeed status --help`; the README's Configuration section."
   ]
   yield* Console.log(lines.join("\n"))
 })
@@ -95,9 +118,10 @@ const summary = Effect.fnUntraced(function* (rounds: ReadonlyArray<Sync.Report>,
  * @category demo
  */
 export const run = (options: DemoOptions): Effect.Effect<void, SourceError.SourceError | StoreError> =>
-  Effect.scoped(
+  Effect.andThen(
+    // Before the store is opened: removing an open SQLite file would leave the demo writing to a ghost.
+    startAfresh(options.store),
     Effect.gen(function* () {
-      yield* startAfresh(options.store)
       const caSos = yield* CaSosTesting.serve({ timeline: true })
       const ballotpedia = yield* BallotpediaTesting.serve({
         datasets: [
@@ -154,6 +178,7 @@ export const run = (options: DemoOptions): Effect.Effect<void, SourceError.Sourc
       Effect.provide(Store.layer({ url: options.store })),
       Effect.provideService(Progress.ProgressReporter, progressReporter(options.logFormat)),
       Effect.provideService(Download.DownloadDirectory, path.resolve(path.dirname(options.store), "downloads")),
-      Effect.provide(Source.layer)
+      Effect.provide(Source.layer),
+      Effect.scoped
     )
   )

@@ -99,16 +99,25 @@ export const progressReporter = (format: LogFormat, stream: NodeJS.WriteStream =
           })
         )
       }
+      // A rate over a few milliseconds says nothing: rates and ETAs wait for a quarter second of work.
+      const measured = elapsed >= 250
+      const details = [
+        ...(measured
+          ? [report.phase === "download" ? `${bytes(rate)}/s` : `${number.format(Math.round(rate))} rows/s`]
+          : []),
+        ...(fraction !== undefined && !report.done ? [`${Math.round(fraction * 100)}%`] : []),
+        ...(measured && eta !== undefined ? [`ETA ${eta}`] : [])
+      ]
       const what =
         report.phase === "download"
-          ? `downloading ${bytes(report.bytes)}${report.totalBytes ? ` of ${bytes(report.totalBytes)}` : ""} (${bytes(rate)}/s`
-          : `reading ${number.format(report.rows)} rows (${number.format(Math.round(rate))} rows/s`
-      const line = `${report.source} ${report.stream}: ${what}${fraction ? `, ${Math.round(fraction * 100)}%` : ""}${
-        eta ? `, ETA ${eta}` : ""
-      })${report.done ? " done" : ""}`
+          ? `${report.done ? "downloaded" : "downloading"} ${bytes(report.bytes)}${
+              report.totalBytes && !report.done ? ` of ${bytes(report.totalBytes)}` : ""
+            }`
+          : `${report.done ? "read" : "reading"} ${number.format(report.rows)} rows`
+      const line = `${report.source} ${report.stream}: ${what}${details.length > 0 ? ` (${details.join(", ")})` : ""}`
       if (stream.isTTY) {
         stream.write(`\r\u001b[2K${line}${report.done ? "\n" : ""}`)
-      } else if (report.done || now - lastWrite >= 5000) {
+      } else if (report.done || (elapsed >= 5000 && now - lastWrite >= 5000)) {
         lastWrite = now
         stream.write(`${line}\n`)
       }

@@ -6,6 +6,7 @@ import { Feed } from "@electfeed/core"
 import { Effect, Exit } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { electfeed } from "./support/Cli.ts"
+import { countEntities } from "./support/Peek.ts"
 import { startBallotpedia, startCaSos } from "./support/Simulators.ts"
 
 let caSos: Awaited<ReturnType<typeof startCaSos>>
@@ -181,5 +182,19 @@ describe("electfeed", () => {
     const keyless = await electfeed(args)
     assert.strictEqual(keyless.code, 2)
     assert.include(keyless.stderr, "BALLOTPEDIA_API_KEY")
+  })
+
+  it("runs the demo: both simulators, a short election night, a summary, and the feed in SQLite", async () => {
+    const store = path.join(workdir(), "demo.db")
+    const run = await electfeed(["demo", "--store", store])
+    assert.strictEqual(run.code, 0, run.stderr)
+    assert.include(run.stdout, "Election night summary")
+    assert.match(run.stdout, /poll 2: 0 added, \d+ changed, \d+ regressed \(pre-election test data cleared\)/)
+    assert.match(run.stdout, /Ballotpedia: 5000 candidates/)
+    assert.match(run.stderr, /ca-sos poll 7: /)
+    const stored = await countEntities({ url: store }, "ca-sos")
+    assert.isAbove(stored, 100)
+    assert.include(run.stdout, `${stored} contests and their history stored in ${store}`)
+    assert.strictEqual(await countEntities({ url: store }, "ballotpedia"), 5037)
   })
 })
