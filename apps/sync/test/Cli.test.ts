@@ -191,7 +191,7 @@ describe("electfeed", () => {
     assert.include(run.stdout, "Election night summary")
     assert.match(run.stdout, /poll 2: 0 added, \d+ changed, \d+ regressed \(pre-election test data cleared\)/)
     assert.match(run.stdout, /Ballotpedia: 5000 candidates/)
-    assert.match(run.stderr, /ca-sos poll 7: /)
+    assert.match(run.stdout, /ca-sos poll 7: /)
     const stored = await countEntities({ url: store }, "ca-sos")
     assert.isAbove(stored, 100)
     assert.include(run.stdout, `${stored} contests and their history stored in ${store}`)
