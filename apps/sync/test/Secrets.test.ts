@@ -5,14 +5,11 @@ import { assert, describe, it } from "@effect/vitest"
 import * as BallotpediaTesting from "@electfeed/ballotpedia/testing"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll } from "vitest"
-import { backends, dropTestSchemas, freshStore, postgresAvailable, removeTestFiles } from "./support/Backends.ts"
+import { backends, cleanUp, freshStore } from "./support/Backends.ts"
 import { electfeed, type Run } from "./support/Cli.ts"
 import { dump } from "./support/Peek.ts"
 
-afterAll(async () => {
-  removeTestFiles()
-  if (postgresAvailable) await Effect.runPromise(dropTestSchemas)
-})
+afterAll(cleanUp)
 
 const canary = "canary-7Q2x-ELECTFEED-api-key-9f3b"
 

@@ -1,28 +1,20 @@
 import { assert, describe, it } from "@effect/vitest"
 import { SourceError } from "@electfeed/core"
 import { DateTime, Effect } from "effect"
-import { SqlClient } from "effect/sql"
+import type { SqlClient } from "effect/sql"
 import { afterAll } from "vitest"
 import { Store } from "../src/store/Store.ts"
-import { backends, dropTestSchemas, freshStore, postgresAvailable, removeTestFiles } from "./support/Backends.ts"
+import { backends, cleanUp, freshStore, rowCounts } from "./support/Backends.ts"
 import { contest } from "./support/Events.ts"
 
-afterAll(async () => {
-  removeTestFiles()
-  if (postgresAvailable) await Effect.runPromise(dropTestSchemas)
-})
+afterAll(cleanUp)
 
-const counts = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
-  const count = (table: string) =>
-    Effect.map(sql.unsafe<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`), (rows) => Number(rows[0]!.n))
-  return {
-    entities: yield* count("feed_entities"),
-    history: yield* count("contest_history"),
-    checkpoints: yield* count("source_checkpoints"),
-    skipped: yield* count("skipped_rows")
-  }
-})
+const counts = Effect.map(rowCounts("feed_entities", "contest_history", "source_checkpoints", "skipped_rows"), (n) => ({
+  entities: n.feed_entities,
+  history: n.contest_history,
+  checkpoints: n.source_checkpoints,
+  skipped: n.skipped_rows
+}))
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(

@@ -4,23 +4,18 @@ import * as CaSosTesting from "@electfeed/ca-sos/testing"
 import { Source } from "@electfeed/core"
 import { Conformance } from "@electfeed/core/testing"
 import { Duration, Effect } from "effect"
-import { SqlClient } from "effect/sql"
+import type { SqlClient } from "effect/sql"
 import { afterAll } from "vitest"
 import * as Sync from "../src/Sync.ts"
 import { Store } from "../src/store/Store.ts"
-import { backends, dropTestSchemas, freshStore, postgresAvailable, removeTestFiles } from "./support/Backends.ts"
+import { backends, cleanUp, freshStore, rowCounts } from "./support/Backends.ts"
 
-afterAll(async () => {
-  removeTestFiles()
-  if (postgresAvailable) await Effect.runPromise(dropTestSchemas)
-})
+afterAll(cleanUp)
 
-const rowCounts = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
-  const count = (table: string) =>
-    Effect.map(sql.unsafe<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`), (rows) => Number(rows[0]!.n))
-  return { entities: yield* count("feed_entities"), history: yield* count("contest_history") }
-})
+const tableSizes = Effect.map(rowCounts("feed_entities", "contest_history"), (n) => ({
+  entities: n.feed_entities,
+  history: n.contest_history
+}))
 
 const entry = (url: string): Effect.Effect<Sync.Entry, unknown> =>
   Effect.map(
@@ -47,11 +42,11 @@ for (const backend of backends) {
                 const [first] = yield* Sync.syncOnce([caSos])
                 assert.isAbove(first!.added, 100)
                 assert.isUndefined(first!.error)
-                const stored = yield* rowCounts
+                const before = yield* tableSizes
                 const [second] = yield* Sync.syncOnce([caSos])
                 assert.strictEqual(second!.added + second!.changed, 0)
                 assert.strictEqual(second!.events, first!.events)
-                assert.deepStrictEqual(yield* rowCounts, stored)
+                assert.deepStrictEqual(yield* tableSizes, before)
               })
             )
           })
@@ -70,16 +65,16 @@ for (const backend of backends) {
                   const store = yield* Store
                   const [first] = yield* Sync.syncOnce([caSos])
                   const contests = first!.added
-                  assert.deepStrictEqual(yield* rowCounts, { entities: contests, history: contests })
+                  assert.deepStrictEqual(yield* tableSizes, { entities: contests, history: contests })
 
                   const [quiet] = yield* Sync.syncOnce([caSos])
                   assert.strictEqual(quiet!.added + quiet!.changed, 0)
-                  assert.deepStrictEqual(yield* rowCounts, { entities: contests, history: contests })
+                  assert.deepStrictEqual(yield* tableSizes, { entities: contests, history: contests })
 
                   sim.step()
                   const [reset] = yield* Sync.syncOnce([caSos], { keepChanges: true })
                   assert.isAbove(reset!.regressed, 0, "the test-data reset was not flagged")
-                  const after = yield* rowCounts
+                  const after = yield* tableSizes
                   assert.strictEqual(after.history, contests + reset!.changed, "one history row per changed contest")
                   const regressed = reset!.changes.find((e) => e.regressed === true)!
                   const [entity] = (yield* store.entities("ca-sos")).filter((e) => e.key === regressed.key)

@@ -64,3 +64,21 @@ export const backends = [
   { name: "sqlite" as const, available: true, reason: "" },
   { name: "postgres" as const, available: postgresAvailable, reason: skipReason }
 ]
+
+/** For `afterAll`: removes what this test file created in both backends. */
+export const cleanUp = async () => {
+  removeTestFiles()
+  if (postgresAvailable) await Effect.runPromise(dropTestSchemas)
+}
+
+/** The number of rows in each of `tables`. */
+export const rowCounts = <const Tables extends ReadonlyArray<string>>(...tables: Tables) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const counts: Record<string, number> = {}
+    for (const table of tables) {
+      const [row] = yield* sql.unsafe<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`)
+      counts[table] = Number(row!.n)
+    }
+    return counts as { readonly [K in Tables[number]]: number }
+  })

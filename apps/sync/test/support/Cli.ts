@@ -11,25 +11,6 @@ export interface Run {
   readonly stderr: string
 }
 
-/** Runs `electfeed args` to the end. */
-export const electfeed = (
-  args: ReadonlyArray<string>,
-  options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}
-): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
-      cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
-
 /** Starts `electfeed args` and hands back the child, to signal or kill it. */
 export const start = (
   args: ReadonlyArray<string>,
@@ -49,3 +30,9 @@ export const start = (
   )
   return { child, done, output: () => ({ stdout, stderr }) }
 }
+
+/** Runs `electfeed args` to the end. */
+export const electfeed = (
+  args: ReadonlyArray<string>,
+  options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}
+): Promise<Run> => start(args, options).done

@@ -139,39 +139,14 @@ export const statusJson = (moment: Timeline.Moment): JsonStatus => {
   )
 }
 
+const contestColumns = ["raceTitle", "Reporting", "ReportingTime"]
+const yesNoColumns = ["yesVotes", "yesPercent", "noVotes", "noPercent"]
+
 const csvColumns: Readonly<Record<Wire.ListKey, ReadonlyArray<string>>> = {
-  candidates: ["raceTitle", "Reporting", "ReportingTime", "Name", "Party", "Votes", "Percent", "incumbent"],
-  "ballot-measures": [
-    "raceTitle",
-    "Reporting",
-    "ReportingTime",
-    "Number",
-    "Name",
-    "yesVotes",
-    "yesPercent",
-    "noVotes",
-    "noPercent"
-  ],
-  "supreme-court": [
-    "raceTitle",
-    "Reporting",
-    "ReportingTime",
-    "Name",
-    "yesVotes",
-    "yesPercent",
-    "noVotes",
-    "noPercent"
-  ],
-  "courts-of-appeal": [
-    "raceTitle",
-    "Reporting",
-    "ReportingTime",
-    "Name",
-    "yesVotes",
-    "yesPercent",
-    "noVotes",
-    "noPercent"
-  ]
+  candidates: [...contestColumns, "Name", "Party", "Votes", "Percent", "incumbent"],
+  "ballot-measures": [...contestColumns, "Number", "Name", ...yesNoColumns],
+  "supreme-court": [...contestColumns, "Name", ...yesNoColumns],
+  "courts-of-appeal": [...contestColumns, "Name", ...yesNoColumns]
 }
 
 const cell = (value: unknown) => {
