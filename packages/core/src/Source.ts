@@ -133,7 +133,6 @@ export interface Source<Config, Encoded = unknown> {
  * @since 0.1.0
  * @category models
  */
-// oxlint-disable-next-line no-explicit-any -- a registry holds sources of unrelated configs
 export type Any = Source<any, any>
 
 /**
