@@ -1,10 +1,10 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Feed } from "@electfeed/core"
 import { Effect, Exit } from "effect"
 import { afterAll, beforeAll } from "vitest"
+import { cleanUp, tempDirectory } from "./support/Backends.ts"
 import { electfeed } from "./support/Cli.ts"
 import { countEntities } from "./support/Peek.ts"
 import { startBallotpedia, startCaSos } from "./support/Simulators.ts"
@@ -18,9 +18,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await caSos.close()
   await ballotpedia.close()
+  await cleanUp()
 })
 
-const workdir = () => fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-cli-"))
+const workdir = () => tempDirectory("cli")
 
 const events = (stdout: string) =>
   stdout

@@ -1,11 +1,10 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as BallotpediaTesting from "@electfeed/ballotpedia/testing"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll } from "vitest"
-import { backends, cleanUp, freshStore } from "./support/Backends.ts"
+import { backends, cleanUp, freshStore, tempDirectory } from "./support/Backends.ts"
 import { electfeed, start } from "./support/Cli.ts"
 import { countEntities, entities, type Where } from "./support/Peek.ts"
 
@@ -20,7 +19,7 @@ const serveBallotpedia = async (options: BallotpediaTesting.Simulator.ServeOptio
 }
 
 const configFile = (where: Where, url: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-crash-"))
+  const dir = tempDirectory("crash")
   const file = path.join(dir, "electfeed.json")
   fs.writeFileSync(
     file,

@@ -1,8 +1,8 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { afterAll, beforeAll } from "vitest"
+import { cleanUp, tempDirectory } from "./support/Backends.ts"
 import { start } from "./support/Cli.ts"
 import { countEntities } from "./support/Peek.ts"
 import { startCaSos } from "./support/Simulators.ts"
@@ -11,7 +11,10 @@ let caSos: Awaited<ReturnType<typeof startCaSos>>
 beforeAll(async () => {
   caSos = await startCaSos({ timeline: true })
 })
-afterAll(() => caSos.close())
+afterAll(async () => {
+  await caSos.close()
+  await cleanUp()
+})
 
 const until = async (condition: () => boolean, what: string) => {
   const started = Date.now()
@@ -23,7 +26,7 @@ const until = async (condition: () => boolean, what: string) => {
 
 describe("electfeed poll", () => {
   it("polls on the source's cadence, a line per poll, and stops cleanly on SIGTERM", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-poll-"))
+    const dir = tempDirectory("poll")
     const config = path.join(dir, "electfeed.yaml")
     fs.writeFileSync(
       config,
@@ -62,6 +65,5 @@ describe("electfeed poll", () => {
       "no quiet poll"
     )
     assert.isAbove(await countEntities({ url: path.join(dir, "feed.db") }, "ca-sos"), 0)
-    fs.rmSync(dir, { recursive: true, force: true })
   })
 })

@@ -1,11 +1,10 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as BallotpediaTesting from "@electfeed/ballotpedia/testing"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll } from "vitest"
-import { backends, cleanUp, freshStore } from "./support/Backends.ts"
+import { backends, cleanUp, freshStore, tempDirectory } from "./support/Backends.ts"
 import { electfeed, type Run } from "./support/Cli.ts"
 import { dump } from "./support/Peek.ts"
 
@@ -48,7 +47,7 @@ for (const backend of backends) {
         const refusing = await serve("some-other-key")
         try {
           const where = freshStore(backend.name)
-          const dir = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-secrets-"))
+          const dir = tempDirectory("secrets")
           const config = (url: string) => {
             const file = path.join(dir, `electfeed-${url.split(":").at(-1)}.json`)
             fs.writeFileSync(

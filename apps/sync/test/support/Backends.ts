@@ -36,7 +36,14 @@ export const skipReason = `no PostgreSQL answered at ${new URL(postgresUrl).host
 let counter = 0
 const created: Array<string> = []
 
-/** Removes the SQLite folders this process created. */
+/** A temporary folder, removed by {@link cleanUp}. */
+export const tempDirectory = (purpose: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `electfeed-${purpose}-`))
+  created.push(dir)
+  return dir
+}
+
+/** Removes the folders this process created. */
 export const removeTestFiles = () => {
   for (const directory of created.splice(0)) fs.rmSync(directory, { recursive: true, force: true })
 }
@@ -45,9 +52,7 @@ export const removeTestFiles = () => {
 export const freshStore = (backend: "sqlite" | "postgres"): { readonly url: string; readonly schema?: string } => {
   counter++
   if (backend === "sqlite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-store-"))
-    created.push(dir)
-    return { url: path.join(dir, "feed.db") }
+    return { url: path.join(tempDirectory("store"), "feed.db") }
   }
   return { url: postgresUrl, schema: `electfeed_test_${process.pid}_${Date.now().toString(36)}_${counter}` }
 }
