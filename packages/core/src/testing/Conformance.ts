@@ -23,7 +23,6 @@ import {
   Effect,
   Exit,
   Fiber,
-  type Layer,
   Option,
   Schema,
   type Scope,
@@ -296,11 +295,3 @@ export const suite = <Config>(options: SuiteOptions<Config>): void => {
     )
   })
 }
-
-/**
- * A layer of the source services, for tests that call a source directly.
- *
- * @since 0.1.0
- * @category testing
- */
-export const layer: Layer.Layer<Source.Services> = Source.layer
