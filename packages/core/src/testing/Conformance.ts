@@ -15,19 +15,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import {
-  Cause,
-  Clock,
-  Deferred,
-  Duration,
-  Effect,
-  Exit,
-  Fiber,
-  Option,
-  Schema,
-  type Scope,
-  Stream
-} from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Exit, Fiber, Option, Schema, type Scope, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { afterAll } from "vitest"
 import * as Download from "../Download.ts"
