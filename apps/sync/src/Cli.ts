@@ -9,13 +9,14 @@
  */
 import * as path from "node:path"
 import { Download, Progress, Source } from "@electfeed/core"
+
 import { Console, Effect, Option, Runtime, Schema } from "effect"
 import { CliError, Command, Flag, GlobalFlag } from "effect/cli"
 import * as AppConfig from "./AppConfig.ts"
 import * as Demo from "./Demo.ts"
 import { cadence, type LogFormat as Format, logging, progressReporter, reportLine } from "./Output.ts"
 import { readToStdout } from "./Read.ts"
-import { installed } from "./Sources.ts"
+import { byId, installed } from "./Sources.ts"
 import * as Sync from "./Sync.ts"
 import { Store, type StoreError } from "./store/Store.ts"
 
@@ -134,7 +135,7 @@ const readCaSos = Command.make(
   (flags) =>
     action((format) =>
       readToStdout(
-        installed[0]!.source,
+        byId("ca-sos").source,
         {
           ...some("baseUrl", flags.baseUrl),
           ...many("endpoints", flags.endpoint),
@@ -180,7 +181,7 @@ const readBallotpedia = Command.make(
         return Effect.fail(new Fatal("electfeed: set BALLOTPEDIA_API_KEY to your Ballotpedia API key", ExitCode.usage))
       }
       return readToStdout(
-        installed[1]!.source,
+        byId("ballotpedia").source,
         {
           apiKey,
           ...some("baseUrl", flags.baseUrl),

@@ -19,3 +19,15 @@ export const installed: ReadonlyArray<Installed> = [
   { source: CaSos.source, secrets: {}, every: Duration.seconds(60) },
   { source: Ballotpedia.source, secrets: { apiKey: "BALLOTPEDIA_API_KEY" }, every: Duration.hours(24) }
 ]
+
+/**
+ * The installed source with this id.
+ *
+ * @since 0.1.0
+ * @category registry
+ */
+export const byId = (id: string): Installed => {
+  const found = installed.find((entry) => entry.source.id === id)
+  if (found === undefined) throw new Error(`no installed source ${id}`)
+  return found
+}
