@@ -4,12 +4,15 @@
  * Each source has a policy (a token bucket: `limit` requests per `window`, with bursts up to `limit`).
  * Requests are keyed by source and host, so a source that talks to an API and to a file host keeps a
  * bucket for each. A `429` from the API feeds the limiter's adaptive mode, which pauses the key for the
- * `Retry-After` the API gave and then learns a slower rate.
+ * `Retry-After` the API gave (never longer than the retry policy's `maxRetryAfter`, so that one answer
+ * cannot silence a host for days) and then learns a slower rate.
  *
  * @since 0.1.0
  */
 import { Duration, Effect, Layer, Schema } from "effect"
 import { RateLimiter } from "effect/persistence"
+import { formatDuration } from "./internal/format.ts"
+import * as Retry from "./Retry.ts"
 
 /**
  * How fast a source may send requests to one host.
@@ -73,23 +76,39 @@ export interface Ticket {
 export interface Gate {
   /** Waits until a request to `host` may go out. */
   readonly admit: (host: string) => Effect.Effect<Ticket>
-  /** Tells the limiter how the request went, so that a `429` slows later ones down. */
+  /**
+   * Tells the limiter how the request went, so that a `429` slows later ones down; its `retryAfter` holds
+   * the host back, for the gate's `maxPause` at most.
+   */
   readonly report: (ticket: Ticket, status: number, retryAfter: Duration.Duration | undefined) => Effect.Effect<void>
 }
 
 /**
- * A {@link Gate} for one source.
+ * A {@link Gate} for one source. `maxPause` bounds how long a `429` may hold a host back; it defaults to
+ * the default retry policy's `maxRetryAfter`.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeGate = (
   source: string,
-  policy: RateLimitPolicy
+  policy: RateLimitPolicy,
+  maxPause: Duration.Input = Retry.defaultPolicy.maxRetryAfter
 ): Effect.Effect<Gate, never, RateLimiter.RateLimiter> =>
   Effect.gen(function* () {
     const limiter = yield* RateLimiter.RateLimiter
     const window = Duration.fromInputUnsafe(policy.window)
+    const longestPause = Duration.fromInputUnsafe(maxPause)
+    const pauseFor = (key: string, retryAfter: Duration.Duration | undefined) =>
+      retryAfter === undefined || Duration.isLessThanOrEqualTo(retryAfter, longestPause)
+        ? Effect.succeed(retryAfter)
+        : Effect.as(
+            Effect.logWarning(
+              `${key} asked to wait ${formatDuration(retryAfter)}; holding its requests back for ` +
+                `${formatDuration(longestPause)}, the longest pause allowed`
+            ),
+            longestPause
+          )
     const admit = (host: string) =>
       Effect.gen(function* () {
         const key = `${source}@${host}`
@@ -112,9 +131,12 @@ export const makeGate = (
       }).pipe(Effect.orDie)
     const report = (ticket: Ticket, status: number, retryAfter: Duration.Duration | undefined) =>
       status === 429
-        ? limiter
-            .adaptiveFeedback({ key: ticket.key, epoch: ticket.epoch, tokens: 1, status, retryAfter })
-            .pipe(Effect.orDie)
+        ? pauseFor(ticket.key, retryAfter).pipe(
+            Effect.flatMap((pause) =>
+              limiter.adaptiveFeedback({ key: ticket.key, epoch: ticket.epoch, tokens: 1, status, retryAfter: pause })
+            ),
+            Effect.orDie
+          )
         : Effect.void
     return { admit, report }
   })

@@ -1,13 +1,14 @@
 /**
  * Retries, decided once for every source: exponential backoff with jitter, a cap on each wait, a bound on
  * attempts and on total time, and the API's `Retry-After` honoured. Only {@link SourceError}s that
- * {@link retryClass} calls `transient` or `rate-limited` are tried again.
+ * {@link retryClass} calls `transient` or `rate-limited` are tried again, and a `Retry-After` longer than
+ * `maxRetryAfter` is refused rather than waited out: the error is returned at once.
  *
  * @since 0.1.0
  */
 import { Context, Duration, Effect, Option, Random, Schedule, Schema } from "effect"
 import { formatDuration } from "./internal/format.ts"
-import { retryClass, type SourceError } from "./SourceError.ts"
+import { RateLimited, retryClass, type SourceError } from "./SourceError.ts"
 
 /**
  * How a source retries. Each source sets its own; {@link defaultPolicy} is safe for a public API.
@@ -20,8 +21,14 @@ export interface RetryPolicy {
   readonly maxAttempts: number
   /** The wait after the first failure; it doubles after each further one. */
   readonly baseDelay: Duration.Input
-  /** No computed wait exceeds this. A longer `Retry-After` from the API is still honoured. */
+  /** No computed wait exceeds this. A longer `Retry-After` from the API is still honoured, up to `maxRetryAfter`. */
   readonly maxDelay: Duration.Input
+  /**
+   * The longest `Retry-After` honoured. An API asking for more is not retried: the request fails with
+   * `RateLimited` saying so, and the rate limiter holds the host back for this long at most, so that the
+   * next poll can try again.
+   */
+  readonly maxRetryAfter: Duration.Input
   /** Give up rather than start a wait that would end more than this after the first failure. */
   readonly maxElapsed: Duration.Input
   /** The share of each wait that is randomised away, from 0 (none) to 1 (full jitter). */
@@ -29,8 +36,8 @@ export interface RetryPolicy {
 }
 
 /**
- * Five attempts, waits of about 0.5 s, 1 s, 2 s, 4 s (half of each randomised), none above 30 s, and
- * nothing started more than two minutes after the first failure.
+ * Five attempts, waits of about 0.5 s, 1 s, 2 s, 4 s (half of each randomised), none above 30 s, no
+ * `Retry-After` above five minutes, and nothing started more than two minutes after the first failure.
  *
  * @since 0.1.0
  * @category policies
@@ -39,6 +46,7 @@ export const defaultPolicy: RetryPolicy = {
   maxAttempts: 5,
   baseDelay: "500 millis",
   maxDelay: "30 seconds",
+  maxRetryAfter: "5 minutes",
   maxElapsed: "2 minutes",
   jitter: 0.5
 }
@@ -62,6 +70,7 @@ export const Settings = Schema.Struct({
   maxAttempts: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
   baseDelay: Schema.optionalKey(Schema.DurationFromString),
   maxDelay: Schema.optionalKey(Schema.DurationFromString),
+  maxRetryAfter: Schema.optionalKey(Schema.DurationFromString),
   maxElapsed: Schema.optionalKey(Schema.DurationFromString),
   jitter: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
 })
@@ -99,7 +108,22 @@ export const RetryListener = Context.Reference<(event: RetryEvent) => Effect.Eff
 )
 
 const retryAfterOf = (error: SourceError): Duration.Duration =>
-  error._tag === "RateLimited" ? Option.getOrElse(error.retryAfter, () => Duration.zero) : Duration.zero
+  error instanceof RateLimited ? Option.getOrElse(error.retryAfter, () => Duration.zero) : Duration.zero
+
+/** Whether `error` asks for a longer wait than `policy` honours. */
+const asksTooMuch = (policy: RetryPolicy, error: SourceError): boolean =>
+  Duration.isGreaterThan(retryAfterOf(error), Duration.fromInputUnsafe(policy.maxRetryAfter))
+
+/** A refused wait, told as such: the error says the wait asked for exceeds the cap. */
+const refused = (policy: RetryPolicy, error: SourceError): SourceError =>
+  error instanceof RateLimited && asksTooMuch(policy, error)
+    ? new RateLimited({
+        source: error.source,
+        url: error.url,
+        retryAfter: error.retryAfter,
+        maxWait: Duration.fromInputUnsafe(policy.maxRetryAfter)
+      })
+    : error
 
 /**
  * The wait before the next attempt: the backoff step, capped at `maxDelay`, with `jitter` of it
@@ -133,6 +157,7 @@ export const schedule = (policy: RetryPolicy) => {
     Schedule.while(
       ({ attempt, duration, elapsed, input }) =>
         retryClass(input) !== "permanent" &&
+        !asksTooMuch(policy, input) &&
         attempt < policy.maxAttempts &&
         elapsed + Duration.toMillis(duration) <= maxElapsed
     ),
@@ -147,7 +172,7 @@ export const schedule = (policy: RetryPolicy) => {
 
 /**
  * Runs `effect` again on transient and rate-limited failures, as `policy` allows; any other failure, or
- * the last one, is returned as it is.
+ * the last one, is returned as it is, except a `RateLimited` whose wait was refused, which says so.
  *
  * @since 0.1.0
  * @category combinators
@@ -155,4 +180,4 @@ export const schedule = (policy: RetryPolicy) => {
 export const retrying =
   (policy: RetryPolicy) =>
   <A, R>(effect: Effect.Effect<A, SourceError, R>): Effect.Effect<A, SourceError, R> =>
-    Effect.retry(effect, schedule(policy))
+    Effect.retry(effect, schedule(policy)).pipe(Effect.mapError((error) => refused(policy, error)))

@@ -63,7 +63,9 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 }
 
 /**
- * The API asked us to slow down (HTTP 429). Retried after `retryAfter` when the API gave one.
+ * The API asked us to slow down (HTTP 429). Retried after `retryAfter` when the API gave one, unless that
+ * wait is longer than the retry policy allows (`maxWait`): then the read fails with this error rather
+ * than stand still.
  *
  * @since 0.1.0
  * @category errors
@@ -72,14 +74,19 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   ...common,
   url: Schema.String,
   /** The wait the API asked for, from its `Retry-After` header (seconds or HTTP-date). */
-  retryAfter: Schema.OptionFromNullOr(Schema.DurationFromMillis)
+  retryAfter: Schema.OptionFromNullOr(Schema.DurationFromMillis),
+  /** The longest wait allowed, when `retryAfter` asked for more and was refused. */
+  maxWait: Schema.optionalKey(Schema.DurationFromMillis)
 }) {
   override get message(): string {
-    const wait = Option.match(this.retryAfter, {
-      onNone: () => "",
-      onSome: (d) => `, retry after ${formatDuration(d)}`
+    return Option.match(this.retryAfter, {
+      onNone: () => `${this.source}: rate limited by ${this.url}`,
+      onSome: (wait) =>
+        this.maxWait === undefined
+          ? `${this.source}: rate limited by ${this.url}, retry after ${formatDuration(wait)}`
+          : `${this.source}: rate limited by ${this.url}: the wait asked for (${formatDuration(wait)}) ` +
+            `exceeds the ${formatDuration(this.maxWait)} allowed, so the request is not retried`
     })
-    return `${this.source}: rate limited by ${this.url}${wait}`
   }
 }
 
@@ -158,7 +165,9 @@ export class UpstreamFailure extends Schema.TaggedError<UpstreamFailure>()("Upst
 }
 
 /**
- * The API rejected the request itself (an HTTP 4xx other than 401, 403, 404, 408 and 429). Never retried.
+ * The API rejected the request itself (an HTTP 4xx other than 401, 403, 404, 408 and 429), or answered
+ * with a redirect the client may not follow (HTTP 3xx: to another origin while the request carries the
+ * source's credentials, or too many in a row). Never retried.
  *
  * @since 0.1.0
  * @category errors
@@ -167,13 +176,13 @@ export class RequestRejected extends Schema.TaggedError<RequestRejected>()("Requ
   ...common,
   url: Schema.String,
   status: Schema.Int,
-  /** The start of the response body, secrets removed. */
+  /** The start of the response body, secrets removed; for a redirect, why it was not followed. */
   excerpt: Schema.String
 }) {
   override get message(): string {
+    const what = this.status >= 300 && this.status < 400 ? "redirect was not followed" : "API rejected the request"
     return (
-      `${this.source}: the API rejected the request (HTTP ${this.status} from ${this.url})` +
-      (this.excerpt ? `: ${this.excerpt}` : "")
+      `${this.source}: the ${what} (HTTP ${this.status} from ${this.url})` + (this.excerpt ? `: ${this.excerpt}` : "")
     )
   }
 }

@@ -1,43 +1,12 @@
 import { createHash } from "node:crypto"
 import { gzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Option, Redacted, Schema } from "effect"
+import { Duration, Effect, Option, Schema } from "effect"
 import { HttpClientRequest } from "effect/http"
-import { Http, Retry, Source, type SourceError } from "../src/index.ts"
+import { type Http, Retry, Source, type SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
 import * as Simulator from "../src/testing/Simulator.ts"
-
-const secret = "s3cret-api-key-value"
-
-const client = (url: string, options?: Partial<Http.ClientOptions>) =>
-  Http.makeClient({
-    source: "test",
-    connector: "test@1.2.3",
-    baseUrl: url,
-    headers: { "x-api-key": Redacted.make(secret) },
-    retry: Retry.policy({ maxAttempts: 3, baseDelay: "100 millis" }),
-    rateLimit: { limit: 100, window: "1 second" },
-    ...options
-  })
-
-const fetchPath = (url: string, path: string, options?: Partial<Http.ClientOptions>) =>
-  Effect.flatMap(client(url, options), (c) => c.fetch(HttpClientRequest.get(path))).pipe(
-    Effect.provide(Source.layer),
-    withVirtualTime
-  )
-
-const failure = <A>(exit: Exit.Exit<A, SourceError.SourceError>) => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail") : undefined
-  assert.isDefined(error, "expected a typed failure, not a defect")
-  return (error as { readonly error: SourceError.SourceError }).error
-}
-
-const text = (status: number, body: string, headers: Record<string, string> = {}): Simulator.Reply => ({
-  status,
-  headers: { "content-type": "text/plain", ...headers },
-  body
-})
+import { client, failure, fetchPath, secret, text } from "./fixtures/Clients.ts"
 
 describe("Http", () => {
   it.effect("classifies statuses into typed errors", () =>
@@ -206,6 +175,35 @@ describe("Http", () => {
       ).pipe(Effect.provide(Source.layer), withVirtualTime)
       assert.strictEqual(withParams.url, `${api.url}/returns/governor?f=csv`, "query parameters belong to the URL")
       assert.strictEqual(api.requests[0]!.query, "?f=csv&token=t0ken")
+    })
+  )
+
+  it.effect("keeps presigned-URL signatures out of error excerpts and provenance", () =>
+    Effect.gen(function* () {
+      const leak = "sig-0123456789abcdef"
+      const files = yield* Simulator.serve((request) =>
+        request.path === "/denied.json"
+          ? text(400, `<Error><Code>SignatureDoesNotMatch</Code><SignatureProvided>${leak}</SignatureProvided></Error>`)
+          : request.path === "/busy.json"
+            ? text(503, `backend timeout fetching https://bucket/f.json?X-Amz-Signature=${leak}&v=1`)
+            : text(200, "[]")
+      )
+      const once = { retry: Retry.policy({ maxAttempts: 1 }) }
+      for (const path of ["/denied.json", "/busy.json"]) {
+        const error = failure(yield* Effect.exit(fetchPath(files.url, path, once)))
+        assert.notInclude(error.message, leak, error.message)
+        assert.notInclude(JSON.stringify(error), leak)
+      }
+      const signed =
+        `${files.url}/f.json?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sa%40project&` +
+        `X-Goog-Date=20261103T000000Z&X-Goog-Expires=900&X-Goog-SignedHeaders=host&X-Goog-Signature=${leak}&alt=media`
+      const { body, provenance } = yield* Effect.gen(function* () {
+        const c = yield* client(files.url)
+        const body = yield* c.fetch(HttpClientRequest.get(signed))
+        return { body, provenance: c.provenance(body) }
+      }).pipe(Effect.provide(Source.layer), withVirtualTime)
+      assert.strictEqual(body.url, `${files.url}/f.json?alt=media`)
+      assert.strictEqual(provenance.url, `${files.url}/f.json?alt=media`)
     })
   )
 

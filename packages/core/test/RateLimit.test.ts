@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Exit } from "effect"
 import { HttpClientRequest } from "effect/http"
-import { Http, Retry, Source } from "../src/index.ts"
+import { Http, Retry, Source, SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
 import * as Simulator from "../src/testing/Simulator.ts"
 
@@ -63,6 +63,31 @@ describe("RateLimit", () => {
       assert.deepStrictEqual(
         sim.requests.map((r) => `${r.path} ${r.status}`),
         ["/a 200", "/b 429", "/c 200"]
+      )
+    })
+  )
+
+  it.effect("holds a host back for maxRetryAfter at most, so that the next poll reads it again", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.serve(ok)
+      sim.inject({ _tag: "Status", status: 429, headers: { "retry-after": "999999" } })
+      const poll = Effect.gen(function* () {
+        const client = yield* Http.makeClient({ source: "polled", connector: "polled@0.0.0", baseUrl: sim.url })
+        const first = yield* Effect.exit(client.fetch(HttpClientRequest.get("/results")))
+        const start = yield* Clock.currentTimeMillis
+        // The next poll: within an hour of virtual time, not the 11.6 days the API asked for.
+        const second = yield* client.fetch(HttpClientRequest.get("/results")).pipe(Effect.timeout("1 hour"))
+        return { first, second, waited: (yield* Clock.currentTimeMillis) - start }
+      }).pipe(Effect.provide(Source.layer), (effect) => withVirtualTime(effect, "1 second"))
+      const { first, second, waited } = yield* poll
+      const refused = Exit.isFailure(first) ? first.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+      assert.isTrue(refused instanceof SourceError.RateLimited, String(refused))
+      assert.include((refused as SourceError.RateLimited).message, "exceeds the 5 min allowed")
+      assert.strictEqual(second.text, "ok")
+      assert.isAtLeast(waited, 5 * 60 * 1000, "the limiter did not hold the host back at all")
+      assert.deepStrictEqual(
+        sim.requests.map((r) => r.status),
+        [429, 200]
       )
     })
   )

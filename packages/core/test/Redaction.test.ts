@@ -35,4 +35,55 @@ describe("Redaction", () => {
     assert.isAtMost(excerpt.length, 121)
     assert.notInclude(excerpt, "\n")
   })
+
+  it("drops every presigned-URL signature form, whatever the case of its names", () => {
+    const cases: Array<readonly [string, string]> = [
+      [
+        "https://b.s3.amazonaws.com/f.json?x-amz-algorithm=AWS4-HMAC-SHA256&x-amz-credential=AKIA%2F2026&" +
+          "x-amz-date=20261103T000000Z&x-amz-expires=300&x-amz-signedheaders=host&x-amz-signature=abc&v=2",
+        "https://b.s3.amazonaws.com/f.json?v=2"
+      ],
+      [
+        "https://storage.googleapis.com/b/f.csv?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sa%40p&" +
+          "X-Goog-Date=20261103T000000Z&X-Goog-Expires=900&X-Goog-SignedHeaders=host&X-Goog-Signature=abc&alt=media",
+        "https://storage.googleapis.com/b/f.csv?alt=media"
+      ],
+      [
+        "https://storage.googleapis.com/b/f.csv?GoogleAccessId=sa%40p&Expires=1700000000&Signature=abc",
+        "https://storage.googleapis.com/b/f.csv"
+      ],
+      [
+        "https://acct.blob.core.windows.net/c/f.csv?sv=2022-11-02&ss=b&srt=o&sp=r&se=2026-11-04T00:00:00Z&" +
+          "st=2026-11-03T00:00:00Z&spr=https&sig=abc%3D&comp=list",
+        "https://acct.blob.core.windows.net/c/f.csv?comp=list"
+      ],
+      [
+        "https://api.example/x?sessionToken=1&RefreshTOKEN=2&userCredentials=3&MySignatureV2=4&st=keep",
+        "https://api.example/x?st=keep"
+      ]
+    ]
+    for (const [url, redacted] of cases) assert.strictEqual(Redaction.redactUrl(url), redacted)
+  })
+
+  it("scrubs signature-looking values out of excerpts, configured secrets or not", () => {
+    const s3 =
+      "<Error><Code>SignatureDoesNotMatch</Code><AWSAccessKeyId>AKIAEXAMPLE</AWSAccessKeyId>" +
+      "<SignatureProvided>sig-abc123</SignatureProvided><CanonicalRequest>GET /f.json " +
+      "X-Amz-Credential=AKIAEXAMPLE%2F20261103&amp;X-Amz-Signature=sig-abc123</CanonicalRequest></Error>"
+    const quoted = 'upstream failed for https://b/f.json?Expires=1&Signature=sig-abc123 ("access_token": "tok-456")'
+    const nested = "next=https%3A%2F%2Fb%2Ff%3FSignature%3Dsig-abc123%26v%3D1"
+    for (const body of [s3, quoted, nested]) {
+      const excerpt = Redaction.excerpt(body, { max: 1000 })
+      assert.notInclude(excerpt, "sig-abc123", excerpt)
+      assert.notInclude(excerpt, "tok-456", excerpt)
+      assert.include(excerpt, "<redacted>")
+      assert.notInclude(Redaction.scrub(body, []), "sig-abc123")
+    }
+    assert.notInclude(Redaction.excerpt(s3, { max: 1000 }), "AKIAEXAMPLE")
+    // Only values go: what kind of failure it was stays readable.
+    assert.include(Redaction.excerpt(s3, { max: 1000 }), "SignatureDoesNotMatch")
+    // A signature cut by the edge of the excerpt is masked too.
+    const cut = Redaction.excerpt(`${"x".repeat(200)}?Signature=sig-abc123456789`, { offset: 230, max: 20 })
+    assert.notInclude(cut, "sig-abc")
+  })
 })

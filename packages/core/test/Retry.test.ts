@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Option, Ref } from "effect"
+import { Duration, Effect, Exit, Option, Ref } from "effect"
 import { Headers } from "effect/http"
 import { Http, Retry, SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
@@ -81,6 +81,36 @@ describe("Retry", () => {
       )
       assert.strictEqual(count, 2)
       assert.deepStrictEqual(delays, [5000])
+    })
+  )
+
+  it.effect("refuses a Retry-After longer than maxRetryAfter at once, saying so", () =>
+    Effect.gen(function* () {
+      const limited = new SourceError.RateLimited({
+        source: "s",
+        url: "u",
+        retryAfter: Option.some(Duration.seconds(999_999))
+      })
+      const count = yield* Ref.make(0)
+      // A day of virtual time at most: a retry that waited out the 11.6 days asked for would time out.
+      const exit = yield* Ref.update(count, (n) => n + 1).pipe(
+        Effect.andThen(Effect.fail(limited)),
+        Retry.retrying(Retry.policy({ maxRetryAfter: "5 minutes", maxElapsed: "30 days" })),
+        Effect.timeout("1 day"),
+        Effect.exit,
+        (effect) => withVirtualTime(effect, "1 hour")
+      )
+      assert.strictEqual(yield* Ref.get(count), 1)
+      const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+      assert.isTrue(error instanceof SourceError.RateLimited, String(error))
+      const refused = error as SourceError.RateLimited
+      assert.deepStrictEqual(refused.maxWait, Duration.minutes(5))
+      assert.include(refused.message, "exceeds the 5 min allowed")
+      const { count: within } = yield* attempts(
+        Retry.policy({ maxAttempts: 2, maxRetryAfter: "5 seconds", jitter: 0 }),
+        new SourceError.RateLimited({ source: "s", url: "u", retryAfter: Option.some(Duration.seconds(4)) })
+      )
+      assert.strictEqual(within, 2, "a wait within the cap is honoured")
     })
   )
 

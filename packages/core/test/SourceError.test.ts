@@ -31,7 +31,19 @@ describe("SourceError", () => {
       url: "https://api.example/x",
       upstreamMessage: "Invalid id"
     }),
-    new SourceError.RequestRejected({ source: "ca-sos", url: "https://api.example/x", status: 400, excerpt: "bad" })
+    new SourceError.RequestRejected({ source: "ca-sos", url: "https://api.example/x", status: 400, excerpt: "bad" }),
+    new SourceError.RateLimited({
+      source: "ca-sos",
+      url: "https://api.example/x",
+      retryAfter: Option.some(Duration.minutes(30)),
+      maxWait: Duration.minutes(5)
+    }),
+    new SourceError.RequestRejected({
+      source: "ca-sos",
+      url: "https://api.example/x",
+      status: 307,
+      excerpt: "redirected to https://elsewhere.example/x, another origin"
+    })
   ]
 
   it("each error has a readable message naming the source and what went wrong", () => {
@@ -44,7 +56,11 @@ describe("SourceError", () => {
       "ca-sos: server failure (HTTP 503) at https://api.example/x: busy",
       'ca-sos: cannot decode https://api.example/x (at $.candidates[3].Votes): Expected a vote count near "12a"',
       "ballotpedia: the API reported a failure at https://api.example/x: Invalid id",
-      "ca-sos: the API rejected the request (HTTP 400 from https://api.example/x): bad"
+      "ca-sos: the API rejected the request (HTTP 400 from https://api.example/x): bad",
+      "ca-sos: rate limited by https://api.example/x: the wait asked for (30 min) exceeds the 5 min allowed, " +
+        "so the request is not retried",
+      "ca-sos: the redirect was not followed (HTTP 307 from https://api.example/x): " +
+        "redirected to https://elsewhere.example/x, another origin"
     ])
   })
 
@@ -57,6 +73,8 @@ describe("SourceError", () => {
       "transient",
       "permanent",
       "permanent",
+      "permanent",
+      "rate-limited",
       "permanent"
     ])
   })

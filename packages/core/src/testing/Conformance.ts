@@ -15,14 +15,16 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Clock, Deferred, Duration, Effect, Exit, Fiber, Option, Schema, type Scope, Stream } from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Exit, Fiber, Schema, type Scope, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { afterAll } from "vitest"
 import * as Download from "../Download.ts"
 import * as Feed from "../Feed.ts"
 import { RetryListener } from "../Retry.ts"
 import * as Source from "../Source.ts"
-import type { SourceError } from "../SourceError.ts"
+import * as Harness from "./internal/harness.ts"
+import { failureOf, realSleep, waitUntil } from "./internal/harness.ts"
+import { hostileCases } from "./internal/hostileCases.ts"
 import type { SimRequest, Simulator } from "./Simulator.ts"
 
 /**
@@ -41,31 +43,32 @@ export interface SuiteOptions<Config> {
   readonly badCredentials?: ((url: string) => Config) | undefined
   /** The requests that injected faults hit. Default: every request. */
   readonly faultTarget?: ((request: SimRequest) => boolean) | undefined
+  /**
+   * The file requests of a bulk source, which the hostile cases meant for downloads (a `416` loop, a
+   * `206` of the wrong range) hit. Default: `faultTarget`.
+   */
+  readonly fileTarget?: ((request: SimRequest) => boolean) | undefined
+  /**
+   * Virtual time a read against a hostile server may take before its case calls it a hang. Default 2 h.
+   * For a bulk source, the suite's config must bound a download below it in time, and below 256 MiB in
+   * size, for the trickle and endless-body cases to pass.
+   */
+  readonly maxReadTime?: Duration.Input | undefined
   /** Virtual time advanced per millisecond of real time while a read runs. Default 20 ms. */
   readonly timeStep?: Duration.Input | undefined
 }
 
-const realSleep = (millis: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
-
 /**
- * Runs `effect` while advancing the `TestClock` a `step` per millisecond of real time, so that rate-limit
- * and retry waits pass in virtual time while real I/O proceeds.
+ * Runs `effect` while advancing the `TestClock` a `step` (default 20 ms) per millisecond of real time, so
+ * that rate-limit and retry waits pass in virtual time while real I/O proceeds.
  *
  * @since 0.1.0
  * @category testing
  */
-export const withVirtualTime = <A, E, R>(
+export const withVirtualTime: <A, E, R>(
   effect: Effect.Effect<A, E, R>,
-  step: Duration.Input = "20 millis"
-): Effect.Effect<A, E, R> =>
-  Effect.gen(function* () {
-    const fiber = yield* Effect.forkChild(effect)
-    while (fiber.pollUnsafe() === undefined) {
-      yield* realSleep(1)
-      yield* TestClock.adjust(step)
-    }
-    return yield* Fiber.join(fiber)
-  })
+  step?: Duration.Input
+) => Effect.Effect<A, E, R> = Harness.withVirtualTime
 
 /**
  * Reads every stream of `config` to the end on a fresh {@link Source.layer}, collecting the items.
@@ -76,18 +79,10 @@ export const withVirtualTime = <A, E, R>(
 export const readAll = <Config>(source: Source.Source<Config, any>, config: Config, options?: Source.ReadOptions) =>
   source.read(config, options).pipe(Stream.runCollect, Effect.provide(Source.layer))
 
-const waitUntil = (condition: () => boolean) =>
-  Effect.gen(function* () {
-    while (!condition()) yield* realSleep(2)
-  })
-
 const eventsOf = (items: ReadonlyArray<Source.ReadItem>): Array<Feed.FeedEvent> =>
   items.flatMap((item) => (item._tag === "Event" ? [item.event] : []))
 
 const withoutObservedAt = (event: Feed.FeedEvent) => Feed.stableJson({ ...event, observedAt: undefined })
-
-const failureOf = <A>(exit: Exit.Exit<A, SourceError>): SourceError | undefined =>
-  Exit.isFailure(exit) ? Option.getOrUndefined(Cause.findErrorOption(exit.cause)) : undefined
 
 /**
  * Declares the standard suite for a connector:
@@ -101,7 +96,20 @@ const failureOf = <A>(exit: Exit.Exit<A, SourceError>): SourceError | undefined 
  * - a 429 with `Retry-After: 2` waits at least 2 s before trying again;
  * - an auth failure is typed and never retried;
  * - a malformed body gives a `DecodeError`, never a defect;
- * - interrupting a read frees its sockets.
+ * - interrupting a read frees its sockets;
+ *
+ * and, against hostile servers, that the read ends in a typed `SourceError` (a failure, or a row reported
+ * and skipped; never a defect, never a hang: within {@link SuiteOptions.maxReadTime} of virtual time,
+ * 256 MiB of body and a thousand requests) when every request it makes (of
+ * {@link SuiteOptions.faultTarget}) meets:
+ *
+ * - a redirect to another origin (which must see none of the config's `Redacted` secrets; a read whose
+ *   redirected requests carried none may also succeed);
+ * - a server that never answers, a body trickling in a byte at a time, an endless body, a gzip bomb;
+ * - JSON nested 100,000 deep, a body that is not UTF-8;
+ * - a `429` with a `Retry-After` of eleven days (a `RateLimited` that refuses the wait);
+ * - for a source with a `bulk` stream, on its file requests ({@link SuiteOptions.fileTarget}): a `416`
+ *   on every request, a `206` of the wrong range.
  *
  * @since 0.1.0
  * @category testing
@@ -282,4 +290,6 @@ export const suite = <Config>(options: SuiteOptions<Config>): void => {
       })
     )
   })
+
+  hostileCases(options, readOnce)
 }

@@ -3,14 +3,16 @@
  *
  * A connector's simulator is a {@link Handler} (its routes, in the API's real shapes) served by
  * {@link serve}. Tests, the demo and benchmarks then inject faults (statuses with headers, a connection
- * reset mid-body, a truncated body, a slow or stalled body, a malformed body) and read what the server
- * saw.
+ * reset mid-body, a truncated body, a slow or stalled body, a malformed body) and hostile answers (a
+ * redirect to another origin, a trickle, an endless body, a gzip bomb, broken ranges, deep nesting,
+ * invalid UTF-8), and read what the server saw.
  *
  * @since 0.1.0
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer, type IncomingMessage } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import { Effect, type Scope } from "effect"
+import { deliver, replacement } from "./internal/delivery.ts"
 
 /**
  * A request as a handler sees it.
@@ -66,6 +68,24 @@ export type Handler = (request: SimRequest) => Reply | Promise<Reply>
  * - `Stall`: send the headers and a first piece, then nothing until the client goes away.
  * - `Malformed`: replace the body with text that is not what the API sends.
  *
+ * Hostile answers, for the conformance kit's hostile cases:
+ *
+ * - `Redirect`: answer with this redirect status and `Location` (another origin's, say) instead of the
+ *   handler.
+ * - `Trickle`: send the body a byte at a time, pausing `pauseMillis` after each.
+ * - `StallBeforeHeaders`: never answer, not even the headers, until the client goes away.
+ * - `EndlessBody`: send the headers without a length, then the body over and over until the client goes
+ *   away.
+ * - `GzipBomb`: replace the body with 4 MB declared `content-encoding: gzip` that inflates to 4 GiB.
+ * - `RangeNotSatisfiable`: answer `416` with a `Content-Range` that gives no range, only a total length
+ *   (`total`, default 999), instead of the handler, whatever was asked.
+ * - `WrongRange`: answer `206` with the handler's body and a `Content-Range` one byte past the start
+ *   asked for.
+ * - `DeepNesting`: replace the body with a JSON array nested `depth` deep (default 100,000).
+ * - `InvalidUtf8`: put bytes that are not UTF-8 before and in the middle of the body.
+ *
+ * A huge `Retry-After` is a `Status` 429 with that header.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -81,6 +101,15 @@ export type Fault =
   | { readonly _tag: "SlowBody"; readonly pauseMillis: number }
   | { readonly _tag: "Stall" }
   | { readonly _tag: "Malformed" }
+  | { readonly _tag: "Redirect"; readonly status: 301 | 302 | 303 | 307 | 308; readonly location: string }
+  | { readonly _tag: "Trickle"; readonly pauseMillis: number }
+  | { readonly _tag: "StallBeforeHeaders" }
+  | { readonly _tag: "EndlessBody" }
+  | { readonly _tag: "GzipBomb" }
+  | { readonly _tag: "RangeNotSatisfiable"; readonly total?: number }
+  | { readonly _tag: "WrongRange" }
+  | { readonly _tag: "DeepNesting"; readonly depth?: number }
+  | { readonly _tag: "InvalidUtf8" }
 
 /**
  * One request as the server saw it.
@@ -93,11 +122,15 @@ export interface LoggedRequest {
   readonly path: string
   readonly query: string
   readonly headers: Readonly<Record<string, string | undefined>>
+  /** The request body as text. */
+  readonly body: string
   readonly status: number
   /** The fault applied, if any. */
   readonly fault: Fault["_tag"] | undefined
   /** Whether the client went away before the response was complete. */
   aborted: boolean
+  /** Bytes of response body written so far. */
+  bytesSent: number
 }
 
 /**
@@ -122,85 +155,6 @@ export interface Simulator {
   readonly openConnections: () => number
   /** Responses started and not yet finished or aborted. */
   readonly inFlight: () => number
-}
-
-const malformedBody = "<html><body>Service temporarily replaced by a body no client expects"
-
-const toBuffer = (body: string | Uint8Array) => (typeof body === "string" ? Buffer.from(body) : Buffer.from(body))
-
-const sleep = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis))
-
-const collect = async (body: SimBody | undefined): Promise<Buffer> => {
-  if (body === undefined) return Buffer.alloc(0)
-  if (typeof body === "string" || body instanceof Uint8Array) return toBuffer(body)
-  const parts: Array<Uint8Array> = []
-  for await (const part of body) parts.push(part)
-  return Buffer.concat(parts)
-}
-
-const write = (response: ServerResponse, chunk: Uint8Array) =>
-  new Promise<void>((resolve, reject) => {
-    if (response.destroyed) return reject(new Error("client went away"))
-    if (response.write(chunk)) return resolve()
-    const onDrain = () => {
-      response.off("close", onClose)
-      resolve()
-    }
-    const onClose = () => {
-      response.off("drain", onDrain)
-      reject(new Error("client went away"))
-    }
-    response.once("drain", onDrain)
-    response.once("close", onClose)
-  })
-
-const stream = async (response: ServerResponse, body: SimBody | undefined) => {
-  if (body === undefined) return response.end()
-  if (typeof body === "string" || body instanceof Uint8Array) return response.end(toBuffer(body))
-  for await (const part of body) await write(response, part)
-  response.end()
-}
-
-const deliver = async (response: ServerResponse, reply: Reply, fault: Fault | undefined) => {
-  const headers = { ...reply.headers }
-  switch (fault?._tag) {
-    case undefined:
-      response.writeHead(reply.status, headers)
-      return stream(response, reply.body)
-    case "Malformed": {
-      const body = Buffer.from(malformedBody)
-      response.writeHead(reply.status, { ...headers, "content-length": String(body.byteLength) })
-      return response.end(body)
-    }
-    case "ResetMidBody":
-    case "TruncateBody": {
-      const body = await collect(reply.body)
-      response.writeHead(reply.status, { ...headers, "content-length": String(body.byteLength) })
-      response.write(body.subarray(0, Math.floor(body.byteLength / 2)))
-      await sleep(10)
-      if (fault._tag === "ResetMidBody") response.socket?.resetAndDestroy()
-      else response.socket?.destroySoon()
-      return
-    }
-    case "SlowBody": {
-      const body = await collect(reply.body)
-      response.writeHead(reply.status, { ...headers, "content-length": String(body.byteLength) })
-      const piece = Math.max(1, Math.ceil(body.byteLength / 8))
-      for (let at = 0; at < body.byteLength; at += piece) {
-        await write(response, body.subarray(at, at + piece))
-        await sleep(fault.pauseMillis)
-      }
-      return response.end()
-    }
-    case "Stall": {
-      const body = await collect(reply.body)
-      response.writeHead(reply.status, { ...headers, "content-length": String(body.byteLength + 1) })
-      response.write(body.subarray(0, Math.min(body.byteLength, 16)))
-      return new Promise<void>((resolve) => response.once("close", () => resolve()))
-    }
-    case "Status":
-      return
-  }
 }
 
 const readBody = (request: IncomingMessage) =>
@@ -257,32 +211,30 @@ export const serve = (
         }
         const fault = takeFault(request)
         const reply: Reply =
-          fault?._tag === "Status"
-            ? { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? "" }
-            : await Promise.resolve(handler(request)).catch((error: unknown) => ({
-                status: 500,
-                headers: { "content-type": "text/plain" },
-                body: `simulator error: ${error instanceof Error ? error.message : String(error)}`
-              }))
+          replacement(fault) ??
+          (await Promise.resolve(handler(request)).catch((error: unknown) => ({
+            status: 500,
+            headers: { "content-type": "text/plain" },
+            body: `simulator error: ${error instanceof Error ? error.message : String(error)}`
+          })))
         const entry: LoggedRequest = {
           method: request.method,
           path: request.path,
           query: url.search,
           headers: request.headers,
+          body: request.body,
           status: reply.status,
           fault: fault?._tag,
-          aborted: false
+          aborted: false,
+          bytesSent: 0
         }
         requests.push(entry)
         response.on("close", () => {
           if (!response.writableFinished) entry.aborted = true
         })
-        if (fault?._tag === "Status") {
-          response.writeHead(reply.status, reply.headers)
-          response.end(reply.body)
-          return
-        }
-        await deliver(response, reply, fault).catch(() => response.destroy())
+        await deliver(response, request, reply, fault, (bytes) => {
+          entry.bytesSent += bytes
+        }).catch(() => response.destroy())
       })
       server.keepAliveTimeout = 5000
       server.on("connection", (socket) => {
