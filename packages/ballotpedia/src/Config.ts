@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import { RateLimit, Retry, Source } from "@electfeed/core"
-import { type Redacted, Schema } from "effect"
+import { Download, RateLimit, Retry, Source } from "@electfeed/core"
+import { type Duration, type Redacted, Schema } from "effect"
 
 /**
  * The file format asked of `getQueryResults`.
@@ -48,6 +48,10 @@ export type Kind = typeof Kind.Type
  * - `kinds`: the entity of a dataset's rows, by dataset id; default inferred from its title.
  * - `rateLimit`: default Ballotpedia's documented 5 requests per second.
  * - `retry`: some of core's retry settings replaced.
+ * - `maxDownloadBytes`: the largest dataset file accepted, in bytes; a larger one fails the read of its
+ *   stream with a `DecodeError`. Default core's 20 GiB.
+ * - `maxDownloadDuration`: the longest a dataset file's download may take (`"30 minutes"`); past it the
+ *   read of its stream fails with `Transient`, and the next read resumes the file. Default core's 2 hours.
  *
  * @since 0.1.0
  * @category schemas
@@ -60,7 +64,9 @@ export const Config = Schema.Struct({
   malformedRows: Schema.optionalKey(Source.MalformedRows),
   kinds: Schema.optionalKey(Schema.Record(Schema.String, Kind)),
   rateLimit: Schema.optionalKey(RateLimit.Settings),
-  retry: Schema.optionalKey(Retry.Settings)
+  retry: Schema.optionalKey(Retry.Settings),
+  maxDownloadBytes: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
+  maxDownloadDuration: Schema.optionalKey(Schema.DurationFromString)
 })
 
 /**
@@ -84,6 +90,8 @@ export interface Settings {
   readonly kinds: Readonly<Record<string, Kind>>
   readonly rateLimit: RateLimit.RateLimitPolicy
   readonly retry: Retry.RetryPolicy
+  readonly maxDownloadBytes: number
+  readonly maxDownloadDuration: Duration.Duration
 }
 
 /**
@@ -114,7 +122,9 @@ export const settings = (config: Config): Settings => ({
   malformedRows: config.malformedRows ?? "skip",
   kinds: config.kinds ?? {},
   rateLimit: config.rateLimit ?? defaultRateLimit,
-  retry: Retry.policy(config.retry)
+  retry: Retry.policy(config.retry),
+  maxDownloadBytes: config.maxDownloadBytes ?? Download.defaultMaxBytes,
+  maxDownloadDuration: config.maxDownloadDuration ?? Download.defaultMaxDuration
 })
 
 /**

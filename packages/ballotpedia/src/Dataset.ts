@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { createHash } from "node:crypto"
 import { Decoding, Download, Feed, Progress, Source, SourceError } from "@electfeed/core"
 import { Array as Arr, Effect, FileSystem, Option, type Schema, Stream } from "effect"
 import { type Api, sourceId } from "./Api.ts"
@@ -48,13 +49,38 @@ export const mappings: { readonly [K in Kind]: Mapping<K> } = {
  */
 export const streamName = (dataset: string): string => `dataset:${dataset}`
 
+// Ids escaped longer than this are cut, and told apart by a hash of the whole.
+const maxEscapedId = 100
+
 /**
- * The file name of a dataset's download inside core's `DownloadDirectory`.
+ * A dataset id as a part of a file name: ASCII letters, digits, `_` and `-` as they are, every other
+ * UTF-16 code unit escaped (`.` as `%2E`, `é` as `%E9`, `候` as `%u5019`). Any id, `../x` or a lone
+ * surrogate included, gives a plain name, and different ids give different names (long ones are told
+ * apart by a hash).
+ */
+const escapeId = (id: string): string => {
+  let escaped = ""
+  for (let index = 0; index < id.length; index++) {
+    const unit = id.charCodeAt(index)
+    escaped += /[A-Za-z0-9_-]/.test(id[index]!)
+      ? id[index]
+      : unit < 0x100
+        ? `%${unit.toString(16).toUpperCase().padStart(2, "0")}`
+        : `%u${unit.toString(16).toUpperCase().padStart(4, "0")}`
+  }
+  return escaped.length <= maxEscapedId
+    ? escaped
+    : `${escaped.slice(0, 60)}~${createHash("sha256").update(escaped).digest("hex").slice(0, 32)}`
+}
+
+/**
+ * The file name of a dataset's download inside core's `DownloadDirectory`. Dataset ids come from
+ * `getQueryList`, so they are escaped: whatever the id, the name stays a plain file name of the directory.
  *
  * @since 0.1.0
  * @category reading
  */
-export const fileName = (dataset: string, format: string): string => `ballotpedia-${dataset}.${format}`
+export const fileName = (dataset: string, format: string): string => `ballotpedia-${escapeId(dataset)}.${format}`
 
 type Downloaded = Extract<Download.DownloadResult, { readonly _tag: "Downloaded" }>
 
@@ -100,7 +126,10 @@ export const read = (
           stream,
           name: fileName(dataset.id, settings.format),
           link: api.link(dataset.id, settings.format),
-          known: previous?.complete ? previous.validators : undefined
+          known: previous?.complete ? previous.validators : undefined,
+          expect: settings.format === "json" ? "json-array" : "csv",
+          maxBytes: settings.maxDownloadBytes,
+          maxDuration: settings.maxDownloadDuration
         },
         settings.retry
       )

@@ -3,7 +3,7 @@ import * as path from "node:path"
 import { afterAll } from "@effect/vitest"
 import { Download } from "@electfeed/core"
 import { Conformance } from "@electfeed/core/testing"
-import { Redacted } from "effect"
+import { Duration, Redacted } from "effect"
 import { source } from "../src/index.ts"
 import { Simulator } from "../src/testing/index.ts"
 
@@ -13,7 +13,14 @@ const prefix = "conformance-"
 const simulator = Simulator.serve({
   datasets: Simulator.defaultDatasets.map((dataset) => ({ ...dataset, id: `${prefix}${dataset.id}` }))
 })
-const config = (url: string) => ({ baseUrl: url, apiKey: Redacted.make(Simulator.defaultApiKey) })
+// Downloads are capped well below the suite's hang bounds, so the hostile file-host cases (an endless or
+// trickling body) end on the source's own limits.
+const config = (url: string) => ({
+  baseUrl: url,
+  apiKey: Redacted.make(Simulator.defaultApiKey),
+  maxDownloadBytes: 64 * 1024 * 1024,
+  maxDownloadDuration: Duration.minutes(30)
+})
 const badCredentials = (url: string) => ({ baseUrl: url, apiKey: Redacted.make("not-the-key") })
 
 // Faults on the API's requests (the default), then on the file host's.

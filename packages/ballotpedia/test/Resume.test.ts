@@ -3,7 +3,7 @@ import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Download, Progress, Source } from "@electfeed/core"
 import { Conformance } from "@electfeed/core/testing"
-import { Effect, Fiber, Stream } from "effect"
+import { Deferred, Effect, Fiber, Stream } from "effect"
 import { type Checkpoint, source } from "../src/index.ts"
 import { Simulator } from "../src/testing/index.ts"
 import { checkpoints, collect, comparable, configFor, events, readAll, tempDirectory } from "./support.ts"
@@ -179,31 +179,32 @@ describe("downloads", () => {
 
   it.effect("a sync killed mid-download resumes from the part file on disk", () =>
     Effect.gen(function* () {
+      // Paced, so that the download is still under way when it is killed.
       const sim = yield* candidates({ bytesPerSecond: 4_000_000 })
       const directory = yield* tempDirectory
+      const megabyteOnDisk = yield* Deferred.make<void>()
       const fiber = yield* Effect.forkChild(
-        source
-          .read(configFor(sim))
-          .pipe(
-            Stream.runDrain,
-            Effect.provide(Source.layer),
-            Effect.provideService(Download.DownloadDirectory, directory)
+        source.read(configFor(sim)).pipe(
+          Stream.runDrain,
+          Effect.provide(Source.layer),
+          Effect.provideService(Download.DownloadDirectory, directory),
+          // A download report names bytes already written to the part file.
+          Effect.provideService(Progress.ProgressReporter, (report) =>
+            report.phase === "download" && report.bytes >= 1_000_000
+              ? Effect.asVoid(Deferred.succeed(megabyteOnDisk, undefined))
+              : Effect.void
           )
+        )
       )
-      const part = path.join(directory, "ballotpedia-1253.json.part")
-      yield* Conformance.withVirtualTime(
-        Effect.promise(async () => {
-          while (!fs.existsSync(part) || fs.statSync(part).size < 1_000_000) {
-            await new Promise((resolve) => setTimeout(resolve, 5))
-          }
-        })
-      )
+      yield* Conformance.withVirtualTime(Deferred.await(megabyteOnDisk))
       yield* Fiber.interrupt(fiber)
       sim.setBytesPerSecond(undefined)
-      const onDisk = fs.statSync(part).size
+      const onDisk = fs.statSync(path.join(directory, "ballotpedia-1253.json.part")).size
+      assert.isAtLeast(onDisk, 1_000_000)
+      const before = sim.fileRequests().length
       const read = events(yield* readAll(configFor(sim), directory))
       assert.strictEqual(read.length, rows)
-      const resumed = sim.fileRequests().at(-1)!
+      const resumed = sim.fileRequests()[before]!
       assert.strictEqual(resumed.headers["range"], `bytes=${onDisk}-`)
       assert.strictEqual(resumed.status, 206)
     })

@@ -8,17 +8,39 @@
  * request from the byte already on disk; a host that ignores `Range` is read again from the start with
  * the bytes already on disk skipped.
  *
+ * A download is bounded whatever the host does: every file it touches is inside the
+ * {@link DownloadDirectory}, one process at a time downloads a given file (a lock file), the file's size
+ * and the whole download's time are capped, the disk must have room for the file, retries and restarts
+ * that make no progress count against the retry policy, and a response that is not the kind of file asked
+ * for (an HTML error page served with 200, say) is refused before it is kept.
+ *
  * @since 0.1.0
  */
-import { createHash, type Hash } from "node:crypto"
 import * as os from "node:os"
 import * as nodePath from "node:path"
-import { Cause, Context, DateTime, Effect, Exit, FileSystem, Option, type PlatformError, Stream } from "effect"
-import { HttpClientRequest } from "effect/http"
-import type { Client } from "./Http.ts"
+import {
+  Cause,
+  Clock,
+  Context,
+  DateTime,
+  Duration,
+  Effect,
+  Exit,
+  FileSystem,
+  Option,
+  type PlatformError,
+  Result
+} from "effect"
+import type { Client, Opened } from "./Http.ts"
+import * as Files from "./internal/downloadFiles.ts"
+import * as Lock from "./internal/downloadLock.ts"
+import * as Part from "./internal/downloadPart.ts"
+import * as Response from "./internal/downloadResponse.ts"
+import { formatBytes, formatDuration } from "./internal/format.ts"
 import * as Progress from "./Progress.ts"
+import { redactUrl } from "./Redaction.ts"
 import * as Retry from "./Retry.ts"
-import { AuthError, ConfigError, retryClass, type SourceError } from "./SourceError.ts"
+import { AuthError, ConfigError, retryClass, type SourceError, Transient } from "./SourceError.ts"
 
 /**
  * The directory where downloads are kept while they run. Apps point it at their data directory so that
@@ -43,6 +65,32 @@ export interface Validators {
 }
 
 /**
+ * The kind of file a download must be. A response served as HTML or XML, a `json-array` whose first
+ * byte (after a byte-order mark and white space) is not `[`, or a `csv` that starts like HTML or XML is
+ * refused with a `DecodeError` before any of it is kept.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Expect = Response.Expect
+
+/**
+ * The largest file a download accepts unless told otherwise: 20 GiB.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultMaxBytes = 20 * 1024 ** 3
+
+/**
+ * The longest a download may take unless told otherwise: 2 hours.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultMaxDuration: Duration.Duration = Duration.hours(2)
+
+/**
  * A download to make.
  *
  * @since 0.1.0
@@ -53,12 +101,28 @@ export interface DownloadOptions {
   readonly stream: string
   /** A fresh link to the file: asked for first, and again each time a link has expired. */
   readonly link: Effect.Effect<string, SourceError>
-  /** File name inside the {@link DownloadDirectory}. */
+  /**
+   * File name inside the {@link DownloadDirectory}: a plain name of at most 160 bytes, without path
+   * separators or control characters (anything else is a `ConfigError`). Build it from upstream data
+   * only through an encoding that keeps to these rules.
+   */
   readonly name: string
   /** Validators of the copy last read: when the host says the file is unchanged, nothing is downloaded. */
   readonly known?: Validators | undefined
   /** Recognises an expired link in a refused response. Default: S3's 403 `AccessDenied` / `Request has expired`. */
   readonly isExpired?: ((status: number, body: string) => boolean) | undefined
+  /** The kind of file asked for, checked before the body is kept. Default: not checked. */
+  readonly expect?: Expect | undefined
+  /**
+   * The largest file accepted, in bytes: a host that announces or sends more fails the download with a
+   * `DecodeError`, and what was received is removed. Default {@link defaultMaxBytes}.
+   */
+  readonly maxBytes?: number | undefined
+  /**
+   * The longest the whole download may take, fresh links and retries included: past it the download fails
+   * with `Transient` (timeout), keeping what arrived for the next run. Default {@link defaultMaxDuration}.
+   */
+  readonly maxDuration?: Duration.Input | undefined
 }
 
 /**
@@ -91,52 +155,25 @@ export type DownloadResult =
 export const isS3Expired = (status: number, body: string): boolean =>
   status === 403 && body.includes("AccessDenied") && /expired/i.test(body)
 
-const progressEvery = 1024 * 1024
-const writeSize = 1024 * 1024
 const maxExpiriesWithoutProgress = 5
+// Left free on the disk: a download must not starve the store next to it.
+const keptFree = 64 * 1024 * 1024
+// Another process downloading the same file is waited for this long.
+const lockTiming: Lock.LockTiming = { wait: "2 minutes", poll: "250 millis" }
 
-const dropBytes =
-  (count: number) =>
-  <E>(stream: Stream.Stream<Uint8Array, E>): Stream.Stream<Uint8Array, E> => {
-    if (count <= 0) return stream
-    let remaining = count
-    return stream.pipe(
-      Stream.map((chunk) => {
-        const cut = Math.min(remaining, chunk.byteLength)
-        remaining -= cut
-        return chunk.subarray(cut)
-      }),
-      Stream.filter((chunk) => chunk.byteLength > 0)
-    )
-  }
-
-const validatorsOf = (headers: Readonly<Record<string, string | undefined>>): Validators => ({
-  etag: headers["etag"],
-  lastModified: headers["last-modified"]
-})
-
-const sameVersion = (a: Validators, b: Validators): boolean =>
-  a.etag !== undefined ? a.etag === b.etag : a.lastModified !== undefined && a.lastModified === b.lastModified
-
-const contentRangeTotal = (value: string | undefined): number | undefined => {
-  const match = /\/(\d+)$/.exec(value ?? "")
-  return match ? Number(match[1]) : undefined
-}
-
-const contentRangeStart = (value: string | undefined): number | undefined => {
-  const match = /^bytes (\d+)-/.exec(value ?? "")
-  return match ? Number(match[1]) : undefined
-}
+const answers = (status: number) =>
+  status === 200 || status === 206 || status === 304 || status === 403 || status === 416
 
 /**
  * Downloads a file to the {@link DownloadDirectory}, resuming across expired links, dropped connections
- * and restarts of the process. Transient failures that make no progress count against the client's retry
- * policy; any progress resets it.
+ * and restarts of the process. Transient failures, and restarts, that make no progress count against the
+ * client's retry policy; any progress resets it. Another process downloading the same file into the same
+ * directory is waited for (up to 2 minutes, then a `ConfigError`).
  *
  * @since 0.1.0
  * @category downloads
  */
-export const download = Effect.fnUntraced(function* (
+export const download = Effect.fn("Download.download")(function* (
   client: Client,
   options: DownloadOptions,
   policy: Retry.RetryPolicy = Retry.defaultPolicy
@@ -144,207 +181,212 @@ export const download = Effect.fnUntraced(function* (
   const fs = yield* FileSystem.FileSystem
   const directory = yield* DownloadDirectory
   const source = client.source
+  const name = options.name
+  const located = Files.locate(directory, name)
+  if (Result.isFailure(located)) {
+    return yield* new ConfigError({
+      source,
+      detail: `the download name ${JSON.stringify(name)} cannot be used: ${located.failure}`
+    })
+  }
+  const files = located.success
   const diskError = (error: PlatformError.PlatformError) =>
     new ConfigError({ source, detail: `cannot use the download directory ${directory}: ${error.message}` })
-  const path = nodePath.join(directory, options.name)
-  const partPath = `${path}.part`
-  const metaPath = `${path}.part.json`
+  const maxBytes = options.maxBytes ?? defaultMaxBytes
+  const maxDuration = Duration.fromInputUnsafe(options.maxDuration ?? defaultMaxDuration)
   const isExpired = options.isExpired ?? isS3Expired
-
-  yield* fs.makeDirectory(directory, { recursive: true }).pipe(Effect.mapError(diskError))
-
-  // A part file left by an earlier run is resumed only if we know which version of the file it holds.
-  let offset = 0
-  let hash: Hash = createHash("sha256")
-  let partVersion: Validators = {}
-  const resumable =
-    (yield* fs.exists(partPath).pipe(Effect.mapError(diskError))) &&
-    (yield* fs.exists(metaPath).pipe(Effect.mapError(diskError)))
-  if (resumable) {
-    partVersion = JSON.parse(yield* fs.readFileString(metaPath).pipe(Effect.mapError(diskError))) as Validators
-    yield* fs.stream(partPath).pipe(
-      Stream.runForEach((chunk) =>
-        Effect.sync(() => {
-          hash.update(chunk)
-          offset += chunk.byteLength
-        })
-      ),
-      Effect.mapError(diskError)
-    )
-    yield* Effect.logInfo(`resuming the download of ${options.name} at byte ${offset}`)
-  } else {
-    yield* fs.writeFileString(partPath, "").pipe(Effect.mapError(diskError))
-  }
-
-  const restartFromScratch = Effect.gen(function* () {
-    yield* fs.truncate(partPath, 0).pipe(Effect.mapError(diskError))
-    offset = 0
-    hash = createHash("sha256")
-  })
+  const part = Part.make(fs, files, diskError)
 
   let observedAt: DateTime.Utc | undefined
   let total: number | undefined
   let url = ""
   let expiriesWithoutProgress = 0
+  let restarts = 0
+  let deadline = Number.POSITIVE_INFINITY
 
-  type Step = "done" | "again" | "unchanged"
+  const checkRoom = Effect.gen(function* () {
+    const needed = total === undefined ? 0 : Math.max(0, total - part.offset())
+    const free = yield* Files.freeBytes(directory)
+    if (Option.isSome(free) && free.value - keptFree < needed) {
+      return yield* new ConfigError({
+        source,
+        detail:
+          `the download directory ${directory} has ${formatBytes(free.value)} free; ${name} needs ` +
+          `${formatBytes(needed)} more, and ${formatBytes(keptFree)} are kept free`
+      })
+    }
+  })
 
-  const attempt: Effect.Effect<Step, SourceError> = Effect.scoped(
+  const report = (bytes: number, done: boolean) =>
+    Progress.report({
+      source,
+      stream: options.stream,
+      phase: "download",
+      bytes,
+      totalBytes: done ? bytes : total,
+      rows: 0,
+      done
+    })
+
+  const tooLarge = (size: string) =>
+    client.decodeError({
+      url,
+      detail: `the file is ${size}, more than the ${formatBytes(maxBytes)} allowed`,
+      input: ""
+    })
+
+  const restartFromScratch = (why: string) =>
     Effect.gen(function* () {
-      const startedAt = offset
-      const link = yield* options.link
-      let request = HttpClientRequest.get(link).pipe(HttpClientRequest.setHeader("accept-encoding", "identity"))
-      if (offset > 0) {
-        request = HttpClientRequest.setHeader(request, "range", `bytes=${offset}-`)
-        const ifRange = partVersion.etag ?? partVersion.lastModified
-        if (ifRange !== undefined) request = HttpClientRequest.setHeader(request, "if-range", ifRange)
-      } else if (options.known?.etag !== undefined) {
-        request = HttpClientRequest.setHeader(request, "if-none-match", options.known.etag)
-      } else if (options.known?.lastModified !== undefined) {
-        request = HttpClientRequest.setHeader(request, "if-modified-since", options.known.lastModified)
+      if (part.offset() > 0 && ++restarts > policy.maxAttempts) {
+        return yield* new Transient({
+          source,
+          url,
+          reason: "server",
+          detail: `${why}, after starting ${name} again from its first byte ${policy.maxAttempts} times`
+        })
       }
-      const response = yield* client.open(request, {
-        accept: (status) => status === 200 || status === 206 || status === 304 || status === 403 || status === 416
+      yield* Effect.logWarning(`${why}; downloading ${name} again from its first byte`)
+      yield* part.restart
+    })
+
+  const refusal = (response: Opened) =>
+    Effect.gen(function* () {
+      // A body that breaks off is a network failure, not a refusal: retried, not reported as auth.
+      const body = yield* Response.refusalText(response.body)
+      if (!isExpired(403, body) || ++expiriesWithoutProgress > maxExpiriesWithoutProgress) {
+        return yield* new AuthError({ source, url, status: 403 })
+      }
+      yield* Effect.logInfo(`the link to ${name} expired at byte ${part.offset()}; asking for a fresh one`)
+      return "again" as const
+    })
+
+  const attempt = Effect.gen(function* () {
+    const startedAt = part.offset()
+    const link = yield* options.link
+    url = redactUrl(link)
+    const request = Response.requestFor(link, startedAt, part.version(), options.known)
+    // The response may take what is left of the download's time, and no more.
+    const left = Duration.millis(Math.max(1, deadline - (yield* Clock.currentTimeMillis)))
+    const response = yield* client.open(request, { accept: answers, totalTimeout: left })
+    url = response.url
+    observedAt ??= response.observedAt
+    const refused = (detail: string) =>
+      new Transient({ source, url, reason: "server", status: response.status, detail })
+
+    if (response.status === 304) return "unchanged" as const
+    if (response.status === 403) return yield* refusal(response)
+    const contentRange = response.headers["content-range"]
+    if (response.status === 416) {
+      // A run killed between the last byte and the rename left a whole file: S3 has nothing past it.
+      if (startedAt > 0 && Response.contentRangeTotal(contentRange) === startedAt) return "done" as const
+      yield* restartFromScratch(`the host refused to resume ${name} at byte ${startedAt}`)
+      return yield* refused(`the host refused the range from byte ${startedAt} (${contentRange ?? "no Content-Range"})`)
+    }
+    if (response.status === 206 && Response.contentRangeStart(contentRange) !== startedAt) {
+      yield* restartFromScratch(`the host resumed ${name} at the wrong byte`)
+      return yield* refused(`asked for the bytes from ${startedAt}, got ${contentRange ?? "no Content-Range"}`)
+    }
+    const expect = options.expect
+    const typeProblem =
+      expect === undefined ? undefined : Response.contentTypeProblem(expect, response.headers["content-type"])
+    if (typeProblem !== undefined) return yield* client.decodeError({ url, detail: typeProblem, input: "" })
+
+    const version = Response.validatorsOf(response.headers)
+    let skip = 0
+    if (response.status === 200 && startedAt > 0) {
+      if (Response.sameVersion(version, part.version())) {
+        yield* Effect.logInfo(`the host ignored Range for ${name}; skipping the ${startedAt} bytes already on disk`)
+        skip = startedAt
+      } else {
+        yield* restartFromScratch(`${name} changed on the host`)
+      }
+    }
+    if (part.offset() === 0) yield* part.begin(version)
+    total = Response.announcedSize(response, part.offset())
+    if (total !== undefined && total > maxBytes) {
+      yield* part.discard
+      return yield* tooLarge(formatBytes(total))
+    }
+    yield* checkRoom
+
+    // Only a body that starts at the file's first byte shows what kind of file it is.
+    const look =
+      expect !== undefined && (response.status === 200 || part.offset() === 0) ? Response.firstBytes(expect) : undefined
+    const received = yield* Effect.exit(
+      part.append(response.body, {
+        skip,
+        maxBytes,
+        inspect: (chunk) => {
+          const found = look?.(chunk)
+          return found && client.decodeError({ url, detail: found.detail, input: found.excerpt })
+        },
+        tooLarge: tooLarge(`more than ${formatBytes(maxBytes)}`),
+        checkRoom,
+        progress: (bytes) => report(bytes, false)
       })
-      url = response.url
-      observedAt ??= response.observedAt
-
-      if (response.status === 304) return "unchanged" as Step
-      if (response.status === 416) {
-        // A run killed between the last byte and the rename left a whole file: S3 has nothing past it.
-        if (offset > 0 && contentRangeTotal(response.headers["content-range"]) === offset) return "done" as Step
-        yield* Effect.logWarning(`the host refused to resume ${options.name} at byte ${offset}; downloading it again`)
-        yield* restartFromScratch
-        return "again" as Step
+    )
+    const progressed = part.offset() > startedAt
+    if (progressed) expiriesWithoutProgress = 0
+    if (Exit.isFailure(received)) {
+      const error = Cause.findErrorOption(received.cause)
+      if (!progressed || Option.isNone(error) || retryClass(error.value) === "permanent") {
+        return yield* Effect.failCause(received.cause)
       }
-      if (response.status === 403) {
-        // A body that breaks off is a network failure, not a refusal: retried, not reported as auth.
-        const body = yield* response.body.pipe(Stream.decodeText(), Stream.mkString)
-        if (!isExpired(403, body)) return yield* new AuthError({ source, url, status: 403 })
-        expiriesWithoutProgress++
-        if (expiriesWithoutProgress > maxExpiriesWithoutProgress) {
-          return yield* new AuthError({ source, url, status: 403 })
-        }
-        yield* Effect.logInfo(`the link to ${options.name} expired at byte ${offset}; asking for a fresh one`)
-        return "again" as Step
-      }
-
-      const version = validatorsOf(response.headers)
-      let skip = 0
-      if (response.status === 206 && contentRangeStart(response.headers["content-range"]) !== offset) {
-        yield* Effect.logWarning(`the host resumed ${options.name} at the wrong byte; downloading it again`)
-        yield* restartFromScratch
-        return "again" as Step
-      }
-      if (response.status === 200 && offset > 0) {
-        if (sameVersion(version, partVersion)) {
-          yield* Effect.logInfo(
-            `the host ignored Range for ${options.name}; skipping the ${offset} bytes already on disk`
-          )
-          skip = offset
-        } else {
-          yield* Effect.logInfo(`${options.name} changed on the host; downloading it again`)
-          yield* restartFromScratch
-        }
-      }
-      if (offset === 0) {
-        partVersion = version
-        yield* fs.writeFileString(metaPath, JSON.stringify(version)).pipe(Effect.mapError(diskError))
-      }
-      const length = Number(response.headers["content-length"])
-      total = Number.isFinite(length) ? length + (response.status === 206 ? offset : 0) : undefined
-
-      const file = yield* fs.open(partPath, { flag: "a" }).pipe(Effect.mapError(diskError))
-      let reported = offset
-      // Bytes are written (and hashed, and counted) a megabyte at a time: fewer writes, and the offset
-      // always names what is on disk.
-      let pending: Array<Uint8Array> = []
-      let pendingBytes = 0
-      const flush = Effect.suspend(() => {
-        if (pendingBytes === 0) return Effect.void
-        const data = Buffer.concat(pending, pendingBytes)
-        pending = []
-        pendingBytes = 0
-        return file.writeAll(data).pipe(
-          Effect.mapError(diskError),
-          Effect.andThen(
-            Effect.suspend(() => {
-              hash.update(data)
-              offset += data.byteLength
-              if (offset - reported < progressEvery) return Effect.void
-              reported = offset
-              return Progress.report({
-                source,
-                stream: options.stream,
-                phase: "download",
-                bytes: offset,
-                totalBytes: total,
-                rows: 0,
-                done: false
-              })
-            })
-          )
-        )
-      })
-      const received = yield* response.body.pipe(
-        dropBytes(skip),
-        Stream.runForEach((chunk) => {
-          pending.push(chunk)
-          pendingBytes += chunk.byteLength
-          return pendingBytes >= writeSize ? flush : Effect.void
-        }),
-        // Stopped mid-way, keep what arrived: the next run resumes from it.
-        Effect.onInterrupt(() => Effect.ignore(flush)),
-        Effect.exit
+      yield* Effect.logInfo(
+        `the download of ${name} broke off at byte ${part.offset()} (${error.value.message}); resuming`
       )
-      yield* flush
-      const written = yield* Exit.match(received, {
-        onSuccess: () => Effect.succeed(true),
-        onFailure: (cause) => {
-          const error = Cause.findErrorOption(cause)
-          return Option.isSome(error) && offset > startedAt && retryClass(error.value) !== "permanent"
-            ? Effect.logInfo(
-                `the download of ${options.name} broke off at byte ${offset} (${error.value.message}); resuming`
-              ).pipe(Effect.as(false))
-            : Effect.failCause(cause)
-        }
-      })
-      if (offset > startedAt) expiriesWithoutProgress = 0
-      if (!written) return "again" as Step
-      if (total !== undefined && offset < total) {
-        yield* Effect.logInfo(`the body of ${options.name} ended at byte ${offset} of ${total}; resuming`)
-        return "again" as Step
-      }
-      return "done" as Step
+      return "again" as const
+    }
+    if (total !== undefined && part.offset() < total) {
+      const detail = `the body of ${name} ended at byte ${part.offset()} of ${total}`
+      if (!progressed) return yield* new Transient({ source, url, reason: "network", detail })
+      yield* Effect.logInfo(`${detail}; resuming`)
+      return "again" as const
+    }
+    return "done" as const
+  }).pipe(Effect.scoped)
+
+  const transfer = Effect.gen(function* () {
+    deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(maxDuration)
+    if (yield* part.resume) yield* Effect.logInfo(`resuming the download of ${name} at byte ${part.offset()}`)
+    let step: "done" | "again" | "unchanged" = "again"
+    while (step === "again") step = yield* Retry.retrying(policy)(attempt)
+    return step
+  }).pipe(
+    Effect.timeoutOrElse({
+      duration: maxDuration,
+      orElse: () =>
+        Effect.fail(
+          new Transient({
+            source,
+            url,
+            reason: "timeout",
+            detail: `the download of ${name} did not finish within ${formatDuration(maxDuration)}`
+          })
+        )
     })
   )
 
-  let step: Step = "again"
-  while (step === "again") {
-    step = yield* Retry.retrying(policy)(attempt)
-  }
-  if (step === "unchanged") {
-    yield* fs.remove(partPath).pipe(Effect.ignore)
-    yield* fs.remove(metaPath).pipe(Effect.ignore)
-    return { _tag: "Unchanged" } as const
-  }
-  yield* fs.rename(partPath, path).pipe(Effect.mapError(diskError))
-  yield* fs.remove(metaPath).pipe(Effect.ignore)
-  yield* Progress.report({
-    source,
-    stream: options.stream,
-    phase: "download",
-    bytes: offset,
-    totalBytes: offset,
-    rows: 0,
-    done: true
-  })
+  yield* fs.makeDirectory(directory, { recursive: true }).pipe(Effect.mapError(diskError))
+  const step = yield* Effect.scoped(
+    Effect.andThen(
+      Lock.acquire(files.lock, lockTiming, { refused: (detail) => new ConfigError({ source, detail }), diskError }),
+      transfer.pipe(
+        // A failed download with nothing on disk leaves nothing behind.
+        Effect.onError(() => (part.offset() === 0 ? part.discard : Effect.void)),
+        Effect.flatMap((step) => (step === "unchanged" ? Effect.as(part.discard, step) : Effect.as(part.finish, step)))
+      )
+    )
+  )
+  if (step === "unchanged") return { _tag: "Unchanged" } as const
+  const bytes = part.offset()
+  yield* report(bytes, true)
   return {
     _tag: "Downloaded",
-    path,
-    bytes: offset,
-    sha256: hash.digest("hex"),
-    validators: partVersion,
+    path: files.path,
+    bytes,
+    sha256: part.sha256(),
+    validators: part.version(),
     url,
     observedAt: observedAt ?? (yield* DateTime.now)
   } as const

@@ -1,23 +1,10 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
-import { afterAll } from "vitest"
-import { Download, Http, Source } from "../src/index.ts"
-import { withVirtualTime } from "../src/testing/Conformance.ts"
+import { Deferred, Effect, Exit, Fiber } from "effect"
+import { type Download, Progress } from "../src/index.ts"
 import * as Simulator from "../src/testing/Simulator.ts"
 import * as FileHost from "./fixtures/FileHost.ts"
-
-const created: Array<string> = []
-const tempDirectory = () => {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-download-test-"))
-  created.push(directory)
-  return directory
-}
-afterAll(() => {
-  for (const directory of created) fs.rmSync(directory, { recursive: true, force: true })
-})
 
 const run = (
   host: FileHost.FileHost,
@@ -25,22 +12,13 @@ const run = (
   directory: string,
   known?: Download.Validators,
   link = Effect.sync(() => FileHost.link(host, url))
-) =>
-  Effect.gen(function* () {
-    const client = yield* Http.makeClient({ source: "files", connector: "files@0.0.0", baseUrl: url })
-    return yield* Download.download(client, {
-      stream: "file",
-      name: "file.bin",
-      link,
-      known
-    })
-  }).pipe(Effect.provideService(Download.DownloadDirectory, directory), Effect.provide(Source.layer), withVirtualTime)
+) => FileHost.download(directory, { link, known })
 
 const setup = (size = 300_000) =>
   Effect.gen(function* () {
     const host: FileHost.FileHost = { content: FileHost.bytes(size), honourRange: true, links: 0 }
     const sim = yield* FileHost.serve(host)
-    return { host, sim, directory: tempDirectory() }
+    return { host, sim, directory: yield* FileHost.tempDirectory }
   })
 
 const downloaded = (result: Download.DownloadResult) => {
@@ -165,6 +143,43 @@ describe("Download", () => {
       const result = downloaded(yield* run(host, sim.url, directory, undefined, link))
       assert.strictEqual(result.sha256, FileHost.sha256(host.content))
       assert.isAtLeast(calls, 2)
+    })
+  )
+
+  it.effect("a part file whose record was cut short is downloaded again from its first byte", () =>
+    Effect.gen(function* () {
+      const { host, sim, directory } = yield* setup()
+      fs.writeFileSync(path.join(directory, "file.bin.part"), host.content.subarray(0, 1000))
+      fs.writeFileSync(path.join(directory, "file.bin.part.json"), "")
+      const result = downloaded(yield* run(host, sim.url, directory))
+      assert.strictEqual(result.sha256, FileHost.sha256(host.content))
+      assert.deepStrictEqual(
+        sim.requests.map((r) => [r.status, r.headers["range"]]),
+        [[200, undefined]]
+      )
+      assert.deepStrictEqual(fs.readdirSync(directory), ["file.bin"])
+    })
+  )
+
+  it.effect("an interrupted download leaves on disk exactly the bytes it counted", () =>
+    Effect.gen(function* () {
+      // The interrupt lands at a random point of the writes; each round gives it another chance to
+      // land while one is under way.
+      for (let round = 0; round < 8; round++) {
+        const { host, sim, directory } = yield* setup(4_000_000)
+        const reported = yield* Deferred.make<void>()
+        const fiber = yield* Effect.forkChild(
+          run(host, sim.url, directory).pipe(
+            Effect.provideService(Progress.ProgressReporter, () => Deferred.done(reported, Exit.void))
+          )
+        )
+        yield* Deferred.await(reported)
+        yield* Fiber.interrupt(fiber)
+        const onDisk = fs.statSync(path.join(directory, "file.bin.part")).size
+        const result = downloaded(yield* run(host, sim.url, directory))
+        assert.strictEqual(result.sha256, FileHost.sha256(host.content))
+        assert.strictEqual(sim.requests.at(-1)!.headers["range"], `bytes=${onDisk}-`, `round ${round}`)
+      }
     })
   )
 })

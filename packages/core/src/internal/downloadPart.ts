@@ -1,0 +1,207 @@
+/**
+ * The part file of a download: the bytes received so far, their SHA-256 and count, and the record of
+ * which version of the file they belong to (`<file>.part.json`), which lets a later run resume them.
+ */
+import { createHash, type Hash } from "node:crypto"
+import { Effect, type FileSystem, Option, type PlatformError, Schema, Stream } from "effect"
+import type { Validators } from "../Download.ts"
+import type { ConfigError, SourceError } from "../SourceError.ts"
+import type { DownloadFiles } from "./downloadFiles.ts"
+
+/** What the record holds: the validators of the version in the part file. */
+const PartRecord = Schema.fromJsonString(
+  Schema.Struct({ etag: Schema.optionalKey(Schema.String), lastModified: Schema.optionalKey(Schema.String) })
+)
+
+// Bytes are written (and hashed, and counted) a megabyte at a time: fewer writes, and the offset always
+// names what is on disk.
+const writeSize = 1024 * 1024
+const progressEvery = 1024 * 1024
+const roomCheckEvery = 64 * 1024 * 1024
+
+/** How {@link Part.append} treats a body. */
+export interface AppendOptions {
+  /** Bytes at the start of the body that are already on disk (a host that ignored `Range`). */
+  readonly skip: number
+  /** The size the file must not pass. */
+  readonly maxBytes: number
+  /** Looks at each piece of the body before it is kept; an error refuses the body. */
+  readonly inspect: (chunk: Uint8Array) => SourceError | undefined
+  /** The error of a file past `maxBytes`, which is then discarded. */
+  readonly tooLarge: SourceError
+  /** Fails when the disk has no room left for the rest of the file; run every 64 MiB. */
+  readonly checkRoom: Effect.Effect<void, SourceError>
+  /** Told of the bytes on disk, every megabyte or so. */
+  readonly progress: (bytes: number) => Effect.Effect<void>
+}
+
+/** The part file of one download. */
+export interface Part {
+  /** Bytes on disk. */
+  readonly offset: () => number
+  /** The version of the file the bytes on disk belong to. */
+  readonly version: () => Validators
+  /** SHA-256 hex of the bytes on disk. */
+  readonly sha256: () => string
+  /**
+   * Takes over what an earlier run left, when its record can be read (true when that is some bytes);
+   * else starts an empty part file.
+   */
+  readonly resume: Effect.Effect<boolean, ConfigError>
+  /** Empties the part file. */
+  readonly restart: Effect.Effect<void, ConfigError>
+  /** Records the version of the file whose first byte comes next. */
+  readonly begin: (version: Validators) => Effect.Effect<void, ConfigError>
+  /**
+   * Appends a body. Whatever arrived before it ended, failed or was interrupted is on disk (and in
+   * `offset`) once this returns; the result is the body's.
+   */
+  readonly append: (
+    body: Stream.Stream<Uint8Array, SourceError>,
+    options: AppendOptions
+  ) => Effect.Effect<void, SourceError>
+  /** Moves the part file to its final path. */
+  readonly finish: Effect.Effect<void, ConfigError>
+  /** Removes the part file and its record. */
+  readonly discard: Effect.Effect<void>
+}
+
+/** The part file of the download whose files are `files`. */
+export const make = (
+  fs: FileSystem.FileSystem,
+  files: DownloadFiles,
+  diskError: (error: PlatformError.PlatformError) => ConfigError
+): Part => {
+  let offset = 0
+  let hash: Hash = createHash("sha256")
+  let version: Validators = {}
+  const onDisk = <A, R>(effect: Effect.Effect<A, PlatformError.PlatformError, R>) => Effect.mapError(effect, diskError)
+
+  const restart = Effect.suspend(() => {
+    offset = 0
+    hash = createHash("sha256")
+    return onDisk(fs.writeFileString(files.part, ""))
+  })
+
+  const readRecord = fs.readFileString(files.record).pipe(
+    onDisk,
+    Effect.flatMap(Schema.decodeUnknownEffect(PartRecord)),
+    Effect.map(Option.some),
+    // A record cut short (the process died while writing it) says nothing of the part file.
+    Effect.catchTag("SchemaError", (error) =>
+      Effect.as(
+        Effect.logWarning(
+          `the record of the part file ${files.part} cannot be read (${error.message}); downloading from the first byte`
+        ),
+        Option.none()
+      )
+    )
+  )
+
+  const resume = Effect.gen(function* () {
+    const found = (yield* onDisk(fs.exists(files.part))) && (yield* onDisk(fs.exists(files.record)))
+    const record = found ? yield* readRecord : Option.none()
+    if (Option.isNone(record)) {
+      yield* restart
+      return false
+    }
+    version = record.value
+    yield* fs.stream(files.part).pipe(
+      Stream.runForEach((chunk) =>
+        Effect.sync(() => {
+          hash.update(chunk)
+          offset += chunk.byteLength
+        })
+      ),
+      onDisk
+    )
+    return offset > 0
+  })
+
+  const begin = (next: Validators) =>
+    Effect.suspend(() => {
+      version = next
+      return onDisk(fs.writeFileString(files.record, JSON.stringify(next)))
+    })
+
+  const discard = Effect.andThen(fs.remove(files.part).pipe(Effect.ignore), fs.remove(files.record).pipe(Effect.ignore))
+
+  const append = (body: Stream.Stream<Uint8Array, SourceError>, options: AppendOptions) =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const file = yield* onDisk(fs.open(files.part, { flag: "a" }))
+        let pending: Array<Uint8Array> = []
+        let pendingBytes = 0
+        let toSkip = options.skip
+        let reported = offset
+        let roomCheckedAt = offset
+        const flush = Effect.suspend(() => {
+          if (pendingBytes === 0) return Effect.void
+          const data = Buffer.concat(pending, pendingBytes)
+          pending = []
+          pendingBytes = 0
+          // Uninterruptible: an interrupted write would go on in the background, after the offset was
+          // taken for what is on disk (and after the file was closed).
+          const write = onDisk(file.writeAll(data)).pipe(
+            Effect.andThen(
+              Effect.sync(() => {
+                hash.update(data)
+                offset += data.byteLength
+              })
+            ),
+            Effect.uninterruptible
+          )
+          return Effect.andThen(
+            write,
+            Effect.suspend(() => {
+              if (offset - roomCheckedAt >= roomCheckEvery) {
+                roomCheckedAt = offset
+                return options.checkRoom
+              }
+              if (offset - reported < progressEvery) return Effect.void
+              reported = offset
+              return options.progress(offset)
+            })
+          )
+        })
+        const keep = (chunk: Uint8Array): Effect.Effect<void, SourceError> => {
+          const refused = options.inspect(chunk)
+          if (refused !== undefined) return Effect.fail(refused)
+          let piece = chunk
+          if (toSkip > 0) {
+            const cut = Math.min(toSkip, piece.byteLength)
+            toSkip -= cut
+            piece = piece.subarray(cut)
+            if (piece.byteLength === 0) return Effect.void
+          }
+          if (offset + pendingBytes + piece.byteLength > options.maxBytes) {
+            pending = []
+            pendingBytes = 0
+            return Effect.andThen(discard, Effect.fail(options.tooLarge))
+          }
+          pending.push(piece)
+          pendingBytes += piece.byteLength
+          return pendingBytes >= writeSize ? flush : Effect.void
+        }
+        const received = yield* Stream.runForEach(body, keep).pipe(
+          // Stopped mid-way, keep what arrived: the next run resumes from it.
+          Effect.onInterrupt(() => Effect.ignore(flush)),
+          Effect.exit
+        )
+        yield* flush
+        return yield* received
+      })
+    )
+
+  return {
+    offset: () => offset,
+    version: () => version,
+    sha256: () => hash.copy().digest("hex"),
+    resume,
+    restart,
+    begin,
+    append,
+    finish: Effect.andThen(onDisk(fs.rename(files.part, files.path)), fs.remove(files.record).pipe(Effect.ignore)),
+    discard
+  }
+}
