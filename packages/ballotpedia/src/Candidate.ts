@@ -141,12 +141,18 @@ export const mapping: Mapping<"Candidate"> = {
   kind: "Candidate",
   key: "candidate/<candidate_id>/<stage_id>, then /round/<ranked_choice_voting_round> when set",
   decode: (row, context) =>
-    Decoding.decodeRow(CandidateRow, row, context).pipe(
-      Effect.map((r) => ({
-        key:
-          r.ranked_choice_voting_round === null
-            ? key("candidate", r.candidate_id, r.stage_id)
-            : key("candidate", r.candidate_id, r.stage_id, "round", String(r.ranked_choice_voting_round)),
+    Effect.gen(function* () {
+      const r = yield* Decoding.decodeRow(CandidateRow, row, context)
+      const round = r.ranked_choice_voting_round
+      return {
+        key: yield* key(
+          row,
+          context,
+          "candidate",
+          { column: "candidate_id", value: r.candidate_id },
+          { column: "stage_id", value: r.stage_id },
+          ...(round === null ? [] : ["round", String(round)])
+        ),
         data: {
           candidateId: r.candidate_id,
           personId: r.person_id,
@@ -165,6 +171,6 @@ export const mapping: Mapping<"Candidate"> = {
           votesFor: r.votes_for,
           ballotpediaUrl: r.ballotpedia_url
         }
-      }))
-    )
+      }
+    })
 }

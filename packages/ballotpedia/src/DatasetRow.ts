@@ -24,14 +24,15 @@ export const mapping: Mapping<"DatasetRow"> = {
   kind: "DatasetRow",
   key: "dataset:<dataset id>/id/<id column> when the file has one, else dataset:<dataset id>/row/<row number>",
   decode: (row, context) =>
-    Decoding.decodeRow(Columns, row, context).pipe(
-      Effect.map((columns) => {
-        const prefix = `dataset:${context.dataset}`
-        const id = columns["id"]
-        return {
-          key: id == null ? key(prefix, "row", String(row.index)) : key(prefix, "id", id),
-          data: { dataset: context.dataset, row: row.index, columns }
-        }
-      })
-    )
+    Effect.gen(function* () {
+      const columns = yield* Decoding.decodeRow(Columns, row, context)
+      const prefix = `dataset:${context.dataset}`
+      const id = columns["id"]
+      return {
+        key: yield* id == null
+          ? key(row, context, prefix, "row", String(row.index))
+          : key(row, context, prefix, "id", { column: "id", value: id }),
+        data: { dataset: context.dataset, row: row.index, columns }
+      }
+    })
 }

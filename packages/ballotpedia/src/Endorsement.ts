@@ -19,7 +19,7 @@
 import { Decoding, type SourceError } from "@electfeed/core"
 import { Effect, Schema } from "effect"
 import * as Cells from "./Cells.ts"
-import { key, type Mapping, type RowContext } from "./Mapping.ts"
+import { type KeyPart, key, type Mapping, type RowContext } from "./Mapping.ts"
 
 const Columns = Schema.Record(Schema.String, Cells.Text)
 
@@ -69,9 +69,15 @@ const required = (
   )
 }
 
-const identity = (cells: Values, field: "endorser" | "endorsee", name: string): string => {
+// The id of the endorser or endorsee when the file has one, else its name.
+const identity = (
+  cells: Values,
+  field: "endorser" | "endorsee",
+  name: { readonly column: string; readonly value: string }
+): KeyPart => {
   const column = columnOf(cells, idColumns[field])
-  return (column === undefined ? null : cells[column]) ?? name
+  const id = column === undefined ? null : cells[column]
+  return column === undefined || id == null ? name : { column, value: id }
 }
 
 /**
@@ -92,9 +98,15 @@ export const mapping: Mapping<"Endorsement"> = {
       const date = dateColumn === undefined ? null : cells[dateColumn]!
       const used = new Set([endorser.column, endorsee.column, dateColumn])
       const details = Object.fromEntries(Object.entries(cells).filter(([column]) => !used.has(column)))
-      const parts = [identity(cells, "endorser", endorser.value), identity(cells, "endorsee", endorsee.value)]
       return {
-        key: key("endorsement", ...parts, ...(date === null ? [] : [date])),
+        key: yield* key(
+          row,
+          context,
+          "endorsement",
+          identity(cells, "endorser", endorser),
+          identity(cells, "endorsee", endorsee),
+          ...(dateColumn === undefined || date === null ? [] : [{ column: dateColumn, value: date }])
+        ),
         data: { endorser: endorser.value, endorsee: endorsee.value, date, details }
       }
     })

@@ -13,14 +13,13 @@
  *
  * @since 0.1.0
  */
-import { Decoding, Feed, Http, Retry, Source, SourceError } from "@electfeed/core"
-import { Effect, Result, type Schema, Stream } from "effect"
+import { Http, Retry, Source, SourceError } from "@electfeed/core"
+import { Effect, Result, Stream } from "effect"
 import { HttpClientRequest } from "effect/http"
 import * as Config from "./Config.ts"
 import * as ContestId from "./ContestId.ts"
 import * as Endpoints from "./Endpoints.ts"
-import * as Mapping from "./Mapping.ts"
-import * as Wire from "./Wire.ts"
+import { contestItems, endpointRequest, queryRequest, type Request, statusItems } from "./internal/bodies.ts"
 
 /**
  * The connector id.
@@ -66,24 +65,6 @@ export const statusStream: Source.StreamSpec = {
   description: "Each county's reporting status as the API gives it, one row per county"
 }
 
-type Request =
-  | {
-      readonly stream: "contests"
-      readonly url: string
-      readonly origin: Mapping.Origin
-      /** For a CSV body, the list its rows carry. */
-      readonly csv: Wire.ListKey | undefined
-      /** A 404 is passed over: the default set names families an election may not have. */
-      readonly optional: boolean
-    }
-  | {
-      readonly stream: "county-status"
-      readonly url: string
-      readonly csv: boolean
-      /** The county whose row is kept; all are when absent. */
-      readonly county: ContestId.County | undefined
-    }
-
 interface Plan {
   readonly requests: ReadonlyArray<Request>
   readonly client: Http.ClientOptions
@@ -116,28 +97,8 @@ const plan = Effect.fnUntraced(function* (config: Config.Config) {
     )
   }
   const requests: Array<Request> = [
-    ...endpoints.map((endpoint): Request => {
-      const list = Endpoints.listOf(endpoint.target)
-      const url = Endpoints.path(endpoint) + (csv ? "?f=csv" : "")
-      return list === undefined
-        ? { stream: "county-status", url, csv, county }
-        : {
-            stream: "contests",
-            url,
-            origin: { _tag: "Endpoint", endpoint },
-            csv: csv ? list : undefined,
-            optional: !explicit
-          }
-    }),
-    ...Endpoints.queryBatches(ids).map(
-      (batch): Request => ({
-        stream: "contests",
-        url: Endpoints.queryPath(batch.map(ContestId.format)),
-        origin: { _tag: "Query", ids: batch },
-        csv: undefined,
-        optional: false
-      })
-    )
+    ...endpoints.map((endpoint) => endpointRequest(endpoint, { csv, optional: !explicit, county })),
+    ...Endpoints.queryBatches(ids).map(queryRequest)
   ]
   if (requests.length === 0) return yield* configError("nothing to read: `endpoints` and `contests` are both empty")
   return {
@@ -161,121 +122,19 @@ interface Fetched {
   readonly body: { readonly url: string; readonly sha256: string } | undefined
 }
 
-const csvRecords = Effect.fnUntraced(function* <S extends Schema.Decoder<unknown>>(
-  client: Http.Client,
-  body: Http.Body,
-  schema: S
-) {
-  const context = { client, url: body.url }
-  return yield* Decoding.csvRows(Stream.succeed(body.bytes), context).pipe(
-    Stream.mapEffect((outcome) =>
-      outcome._tag === "Malformed" ? Effect.fail(outcome.error) : Decoding.decodeRow(schema, outcome, context)
-    ),
-    Stream.runCollect
-  )
-})
-
-const contestItems = Effect.fnUntraced(function* (
-  client: Http.Client,
-  request: Extract<Request, { readonly stream: "contests" }>
-) {
-  const list = request.csv
-  const { body, contests } =
-    list !== undefined
-      ? yield* Effect.gen(function* () {
-          const body = yield* client.fetch(HttpClientRequest.get(request.url))
-          const rows = yield* csvRecords(client, body, Wire.rowSchemas[list])
-          return { body, contests: Wire.groupRows(list, rows) }
-        })
-      : yield* Effect.map(client.json(HttpClientRequest.get(request.url), Wire.Body), ({ body, value }) => ({
-          body,
-          contests: Array.isArray(value) ? (value as ReadonlyArray<Wire.Contest>) : [value as Wire.Contest]
-        }))
-  const places = Mapping.places(request.origin, contests)
-  if (Result.isFailure(places)) {
-    return yield* client.decodeError({ url: body.url, detail: places.failure, input: body.text })
-  }
-  const provenance = client.provenance(body)
-  const items = contests.flatMap((contest, i) =>
-    Mapping.results(contest, places.success[i]!).map(({ key, data }) =>
-      Source.event(
-        Feed.makeEvent({
-          source: id,
-          stream: contestsStream.name,
-          kind: "ContestResult",
-          key,
-          observedAt: body.observedAt,
-          provenance,
-          data
-        })
-      )
+const fetchItems = (client: Http.Client, request: Request): Effect.Effect<Fetched, SourceError.SourceError> => {
+  const fetched = Effect.flatMap(client.fetch(HttpClientRequest.get(request.url)), (body) =>
+    Effect.map(
+      request.stream === "contests" ? contestItems(client, request, body) : statusItems(client, request, body),
+      (items): Fetched => ({ items, body })
     )
   )
-  return { items, body } satisfies Fetched
-})
-
-// The status fields are undocumented; each becomes text, as a dataset row keeps every column.
-const cell = (value: unknown): string | null =>
-  value === null || value === undefined || value === ""
-    ? null
-    : typeof value === "string"
-      ? value
-      : typeof value === "object"
-        ? JSON.stringify(value)
-        : String(value)
-
-const statusItems = Effect.fnUntraced(function* (
-  client: Http.Client,
-  request: Extract<Request, { readonly stream: "county-status" }>
-) {
-  const { body, rows }: { body: Http.Body; rows: ReadonlyArray<Readonly<Record<string, unknown>>> } = request.csv
-    ? yield* Effect.gen(function* () {
-        const body = yield* client.fetch(HttpClientRequest.get(request.url))
-        return { body, rows: yield* csvRecords(client, body, Wire.StatusRow) }
-      })
-    : yield* Effect.map(client.json(HttpClientRequest.get(request.url), Wire.Status), ({ body, value }) => ({
-        body,
-        rows: Object.entries(value).map(([slug, fields]) => ({ [Wire.statusSlugColumn]: slug, ...fields }))
-      }))
-  const provenance = client.provenance(body)
-  const items = rows.flatMap((row, index) => {
-    const slug = String(row[Wire.statusSlugColumn])
-    return request.county !== undefined && request.county.slug !== slug
-      ? []
-      : [
-          Source.event(
-            Feed.makeEvent({
-              source: id,
-              stream: statusStream.name,
-              kind: "DatasetRow",
-              key: `status/${slug}`,
-              observedAt: body.observedAt,
-              provenance,
-              data: {
-                dataset: "returns/status",
-                row: index,
-                columns: Object.fromEntries(Object.entries(row).map(([column, value]) => [column, cell(value)]))
-              }
-            })
-          )
-        ]
-  })
-  return { items, body } satisfies Fetched
-})
-
-const fetchItems = (client: Http.Client, request: Request): Effect.Effect<Fetched, SourceError.SourceError> =>
-  request.stream === "county-status"
-    ? statusItems(client, request)
-    : contestItems(client, request).pipe(
-        Effect.catchTag("NotFound", (error) =>
-          request.optional
-            ? Effect.as(Effect.logInfo(`passed over, not in this election: ${error.url}`), {
-                items: [],
-                body: undefined
-              })
-            : Effect.fail(error)
-        )
+  return request.stream === "contests" && request.optional
+    ? Effect.catchTag(fetched, "NotFound", (error) =>
+        Effect.as(Effect.logInfo(`passed over, not in this election: ${error.url}`), { items: [], body: undefined })
       )
+    : fetched
+}
 
 const readStream = (client: Http.Client, planned: Plan, spec: Source.StreamSpec) =>
   Stream.fromIterable(planned.requests.filter((request) => request.stream === spec.name)).pipe(

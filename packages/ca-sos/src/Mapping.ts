@@ -12,6 +12,7 @@ import type { Feed } from "@electfeed/core"
 import { Result } from "effect"
 import * as ContestId from "./ContestId.ts"
 import * as Endpoints from "./Endpoints.ts"
+import { quote } from "./internal/quote.ts"
 import type * as Wire from "./Wire.ts"
 
 /**
@@ -71,7 +72,7 @@ const placeAt = (
   let target = endpoint.target
   if (target._tag === "District" && target.district === "all") {
     const match = districtPattern.exec(contest.raceTitle)
-    if (match === null) return Result.fail(`no district number in the title ${JSON.stringify(contest.raceTitle)}`)
+    if (match === null) return Result.fail(`no district number in the title ${quote(contest.raceTitle)}`)
     target = { ...target, district: Number(match[1]) }
   }
   const id = Endpoints.contestIdOf(target, county)
@@ -124,9 +125,21 @@ export const places = (
   return Result.all(contests.map((contest, i) => placeAt(endpoint, contest, countyAt(i))))
 }
 
+const districtSuffix = /District \d+$/
+
+// Without a trailing `<whitespace>District <n>`. Two steps, as one pattern (`\s+District \d+$`) takes time
+// that grows with the square of a run of whitespace, and a title is upstream's text.
+const withoutDistrict = (office: string): string => {
+  const match = districtSuffix.exec(office)
+  if (match === null) return office
+  const before = office.slice(0, match.index)
+  const trimmed = before.trimEnd()
+  return trimmed.length < before.length ? trimmed : office
+}
+
 const officeOf = (title: string, party: ContestId.Party | undefined): string => {
   const cut = title.lastIndexOf(" - ")
-  const office = (cut === -1 ? title : title.slice(0, cut)).replace(/\s+District \d+$/, "")
+  const office = withoutDistrict(cut === -1 ? title : title.slice(0, cut))
   return party !== undefined && office.endsWith(` ${party.name}`) ? office.slice(0, -party.name.length - 1) : office
 }
 

@@ -17,6 +17,7 @@
 
 import { Feed } from "@electfeed/core"
 import { DateTime, Effect, Option, Schema, SchemaGetter, SchemaIssue } from "effect"
+import { quote } from "./internal/quote.ts"
 
 const fromText = <To extends Schema.Top>(to: To, expected: string, read: (text: string) => To["Encoded"] | undefined) =>
   Schema.String.pipe(
@@ -25,11 +26,7 @@ const fromText = <To extends Schema.Top>(to: To, expected: string, read: (text: 
         const value = read(text)
         return value === undefined
           ? Effect.fail(
-              new SchemaIssue.InvalidValue(
-                { message: `expected ${expected}, got ${JSON.stringify(text)}` },
-                text,
-                options
-              )
+              new SchemaIssue.InvalidValue({ message: `expected ${expected}, got ${quote(text)}` }, text, options)
             )
           : Effect.succeed(value)
       }),

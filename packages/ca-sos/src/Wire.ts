@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+import { Decoding } from "@electfeed/core"
 import { Schema } from "effect"
 import * as Quirks from "./Quirks.ts"
 
@@ -110,13 +111,17 @@ export type Contest = typeof Contest.Type
 export const Body = Schema.Union([Contest, Schema.Array(Contest)])
 
 /**
- * `/returns/status`: each county's reporting status by county slug. Its fields are kept as they come;
- * the SOS has not documented them.
+ * `/returns/status`: each county's reporting status by county slug. Its fields are kept as they come (the
+ * SOS has not documented them), as long as they nest no deeper than core's limit: a value that does is a
+ * decode error at its path, before anything walks it.
  *
  * @since 0.1.0
  * @category json
  */
-export const Status = Schema.Record(Schema.String, Schema.Record(Schema.String, Schema.Unknown))
+export const Status = Schema.Record(
+  Schema.String,
+  Schema.Record(Schema.String, Schema.Unknown.check(Decoding.isWithinDepth()))
+)
 
 /**
  * A CSV row of a candidate contest.

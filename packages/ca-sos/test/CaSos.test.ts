@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type Feed, Source, type SourceError } from "@electfeed/core"
 import { Conformance } from "@electfeed/core/testing"
-import { Cause, Duration, Effect, Exit, Option } from "effect"
+import { Cause, Duration, Effect, Exit, Option, Stream } from "effect"
 import { type Config, ContestId, source } from "../src/index.ts"
 import { Election, serve } from "../src/testing/index.ts"
 
@@ -323,6 +323,49 @@ describe("CaSos", () => {
       )
       const unknown = failureOf(yield* Effect.exit(read(config, { streams: ["precincts"] })))
       assert.strictEqual(unknown._tag, "ConfigError")
+    })
+  )
+
+  it.effect("a status body nested 6,000 deep is a DecodeError for that body, after the contests read before it", () =>
+    Effect.gen(function* () {
+      const sim = yield* serve()
+      const depth = 6000
+      const deep = `{"alameda":{"county":"1","detail":${"[".repeat(depth)}${"]".repeat(depth)}}}`
+      sim.inject(
+        { _tag: "Status", status: 200, headers: { "content-type": "application/json" }, body: deep },
+        { match: (request) => request.path === "/returns/status" }
+      )
+      const items: Array<Source.ReadItem> = []
+      const exit = yield* Conformance.withVirtualTime(
+        source
+          .read({ baseUrl: sim.url, rateLimit: unlimited, endpoints: ["/returns/governor", "/returns/status"] })
+          .pipe(
+            Stream.runForEach((item) => Effect.sync(() => void items.push(item))),
+            Effect.provide(Source.layer),
+            Effect.exit
+          )
+      )
+      const error = failureOf(exit)
+      assert.strictEqual(error._tag, "DecodeError")
+      assert.include(error.message, "/returns/status")
+      assert.include(error.message, "nested deeper than the 64 levels allowed")
+      assert.strictEqual((error as SourceError.DecodeError).path?.startsWith("$.alameda.detail[0]"), true)
+      assert.strictEqual(contests(items).length, 1)
+      assert.isTrue(items.some((item) => item._tag === "Checkpoint" && item.stream === "contests"))
+    })
+  )
+
+  it.effect("a county slug that cannot be part of a key is a DecodeError naming it, not a defect", () =>
+    Effect.gen(function* () {
+      const sim = yield* serve()
+      sim.inject(
+        { _tag: "Status", status: 200, body: '{"lake":{"county":"17"},"\\ud800":{"county":"99"}}' },
+        { match: (request) => request.path === "/returns/status" }
+      )
+      const error = failureOf(yield* Effect.exit(read({ baseUrl: sim.url, endpoints: ["/returns/status"] })))
+      assert.strictEqual(error._tag, "DecodeError")
+      assert.include(error.message, "lone surrogate")
+      assert.strictEqual((error as SourceError.DecodeError).row, 1)
     })
   )
 })

@@ -76,4 +76,17 @@ describe("Mapping", () => {
     const [result] = Mapping.results(office("President Peace and Freedom - Statewide Results"), primary)
     assert.deepStrictEqual([result!.data.office, result!.data.party], ["President", "Peace and Freedom"])
   })
+
+  it("takes the district out of an office in time that grows with the title, however much whitespace it holds", () => {
+    const place = Result.getOrThrow(
+      Mapping.places(endpoint("/returns/governor"), [office("Governor - Statewide Results")])
+    )[0]!
+    const officeOf = (title: string) => Mapping.results(office(title), place)[0]!.data.office
+    assert.strictEqual(officeOf("State Senate District 7 - Districtwide Results"), "State Senate")
+    assert.strictEqual(officeOf("State Senate\t District 12"), "State Senate")
+    assert.strictEqual(officeOf("State SenateDistrict 7 - Results"), "State SenateDistrict 7")
+    const blank = " ".repeat(1_000_000)
+    assert.strictEqual(officeOf(`${blank}x - Statewide Results`), `${blank}x`)
+    assert.strictEqual(officeOf(`Senate${blank}District 3`), "Senate")
+  })
 })

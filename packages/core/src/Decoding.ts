@@ -1,16 +1,22 @@
 /**
  * Reading rows out of large bodies, one at a time, with every problem located.
  *
- * A bulk file is a JSON array of row objects or a CSV table with a header. Both are streamed (effect's
- * `JsonArray` and `Csv` decoders) so no file is ever held whole. A row that cannot be used is a
- * {@link Malformed} value, not a failure, so the rows after it still flow; a break in the file's syntax,
- * after which no row can be trusted, fails the stream with a `DecodeError` at its offset.
+ * A bulk file is a JSON array of row objects or a CSV table with a header. Both are streamed so no file
+ * is ever held whole. A row that cannot be used (invalid, the wrong width, too large, nested too deep) is
+ * a {@link Malformed} value, not a failure, so the rows after it still flow; a break in the file's
+ * structure, after which no row can be found, fails the stream with a `DecodeError` at its offset.
+ *
+ * Values from upstream are bounded before anything recurses over them: a JSON row may nest at most
+ * {@link maxDepth} levels, and {@link isWithinDepth} checks the same of any decoded body.
  *
  * @since 0.1.0
  */
-import { Effect, Predicate, Schema, Stream } from "effect"
-import { Csv, JsonArray } from "effect/encoding"
+import { Array as Arr, Cause, Effect, Predicate, Pull, Schema, Stream } from "effect"
+import { stableJson } from "./Feed.ts"
 import { type Client, firstIssue } from "./Http.ts"
+import * as CsvScanner from "./internal/csvScanner.ts"
+import { deepestPath } from "./internal/depth.ts"
+import * as JsonArrayScanner from "./internal/jsonArrayScanner.ts"
 import type { DecodeError } from "./SourceError.ts"
 
 /**
@@ -55,95 +61,200 @@ export interface RowContext {
 }
 
 /**
- * The elements of a JSON array of objects. An element that is not an object is {@link Malformed}.
+ * How much one row may hold. A row past a limit is {@link Malformed} and the rows after it are read; its
+ * text is let go as the limit is passed, so memory stays bounded whatever one row holds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RowLimits {
+  /** The most characters one row's text may have. Default {@link maxRowSize}. */
+  readonly maxRowSize?: number | undefined
+  /** How deeply a JSON row may nest arrays and objects, the row itself being 1. Default {@link maxDepth}. */
+  readonly maxDepth?: number | undefined
+}
+
+/**
+ * The default longest row, in characters: 16 MiB.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const maxRowSize = 16 * 1024 * 1024
+
+/**
+ * The default deepest nesting of arrays and objects in a value from upstream. Deeper values are refused,
+ * typed, before anything recurses over them.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const maxDepth = 64
+
+/**
+ * A schema check that a value nests arrays and objects at most `depth` levels (default {@link maxDepth}; a
+ * scalar is 0, `[1]` is 1). It walks the value without recursion, so a value of any depth is checked
+ * safely, and fails at the path where the value goes too deep. Put it on the parts of a body a schema
+ * keeps as they come (`Schema.Unknown`), before they are written out or walked.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const isWithinDepth = (depth: number = maxDepth) =>
+  Schema.makeFilter<unknown>(
+    (value) => {
+      const path = deepestPath(value, depth)
+      return path === undefined || { path, issue: `nested deeper than the ${depth} levels allowed` }
+    },
+    { expected: `a value nested at most ${depth} levels deep` }
+  )
+
+// A value as a short text for an error's excerpt; `stableJson` writes any depth.
+const excerptOf = (value: unknown): string => (typeof value === "string" ? value : (stableJson(value) ?? ""))
+
+interface Scan<A> {
+  readonly feed: (text: string, out: Array<A>) => DecodeError | undefined
+  readonly end: (out: Array<A>) => DecodeError | undefined
+}
+
+// Runs a scan over the text of `bytes`, emitting what each piece completes.
+const scanText = <A, E>(bytes: Stream.Stream<Uint8Array, E>, scan: Scan<A>): Stream.Stream<A, E | DecodeError> =>
+  Stream.transformPull(Stream.decodeText(bytes), (upstream) =>
+    Effect.sync(() => {
+      let done: Effect.Effect<never, Cause.Done> | undefined
+      const emit = (run: (out: Array<A>) => DecodeError | undefined) => {
+        const out: Array<A> = []
+        const failure = run(out)
+        if (failure !== undefined) return Effect.fail(failure)
+        return Arr.isArrayNonEmpty(out) ? Effect.succeed(out) : pull
+      }
+      const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<A>, E | DecodeError> = Effect.suspend(() =>
+        done !== undefined
+          ? done
+          : Pull.matchEffect(upstream, {
+              onSuccess: (texts) =>
+                emit((out) => {
+                  for (const text of texts) {
+                    const failure = scan.feed(text, out)
+                    if (failure !== undefined) return failure
+                  }
+                  return undefined
+                }),
+              onFailure: Effect.failCause,
+              onDone: () => {
+                done = Cause.done()
+                return emit(scan.end)
+              }
+            })
+      )
+      return pull
+    })
+  )
+
+/**
+ * The elements of a JSON array of objects. An element that is not an object, is not valid JSON, or is
+ * past a limit is {@link Malformed}.
  *
  * @since 0.1.0
  * @category rows
  */
 export const jsonArrayRows = <E>(
   bytes: Stream.Stream<Uint8Array, E>,
-  context: RowContext
+  context: RowContext,
+  limits?: RowLimits
 ): Stream.Stream<RowOutcome, E | DecodeError> =>
-  bytes.pipe(
-    Stream.pipeThroughChannel(JsonArray.decode()),
-    Stream.mapError((error) =>
-      JsonArray.isJsonArrayError(error)
-        ? context.client.decodeError({
+  Stream.suspend(() => {
+    let index = 0
+    const malformed = (detail: string, input: string): RowOutcome => ({
+      _tag: "Malformed",
+      error: context.client.decodeError({ url: context.url, row: index++, detail, input })
+    })
+    const scanner = JsonArrayScanner.make<RowOutcome>(
+      { maxElementSize: limits?.maxRowSize ?? maxRowSize, maxDepth: limits?.maxDepth ?? maxDepth },
+      {
+        value: (value) =>
+          Predicate.isObject(value) && !Array.isArray(value)
+            ? { _tag: "Row", index: index++, values: value as Record<string, unknown> }
+            : malformed("expected an object for the row", excerptOf(value)),
+        invalid: malformed
+      }
+    )
+    const failed = (failure: JsonArrayScanner.Failure | undefined) =>
+      failure === undefined
+        ? undefined
+        : context.client.decodeError({
             url: context.url,
-            detail: `the file is not a readable JSON array${
-              error.offset === undefined ? "" : ` at character ${error.offset}`
-            }: ${error.message}`,
+            detail: `the file is not a readable JSON array at character ${failure.offset}: ${failure.detail}`,
             input: ""
           })
-        : (error as E)
-    ),
-    Stream.zipWithIndex,
-    Stream.map(
-      ([value, index]): RowOutcome =>
-        Predicate.isObject(value) && !Array.isArray(value)
-          ? { _tag: "Row", index, values: value as Record<string, unknown> }
-          : {
-              _tag: "Malformed",
-              error: context.client.decodeError({
-                url: context.url,
-                row: index,
-                detail: "expected an object for the row",
-                input: JSON.stringify(value) ?? ""
-              })
-            }
-    )
-  )
+    return scanText(bytes, {
+      feed: (text, out) => failed(scanner.feed(text, out)),
+      end: (out) => failed(scanner.end(out))
+    })
+  })
 
 /**
  * The records of a CSV table (RFC 4180: quoted fields with commas, quotes and line breaks, CRLF or LF, a
- * UTF-8 BOM), keyed by the header's column names. A record whose width differs from the header's is
- * {@link Malformed}.
+ * UTF-8 BOM), keyed by the header's column names. A record whose width differs from the header's, with a
+ * quote out of place, or past the size limit is {@link Malformed}.
  *
  * @since 0.1.0
  * @category rows
  */
 export const csvRows = <E>(
   bytes: Stream.Stream<Uint8Array, E>,
-  context: RowContext
+  context: RowContext,
+  limits?: RowLimits
 ): Stream.Stream<RowOutcome, E | DecodeError> =>
   Stream.suspend(() => {
+    const scanner = CsvScanner.make(limits?.maxRowSize ?? maxRowSize)
+    const records: Array<ReadonlyArray<string> | CsvScanner.Broken> = []
     let header: ReadonlyArray<string> | undefined
-    return bytes.pipe(
-      Stream.pipeThroughChannel(Csv.decode({ maxRecordSize: 16 * 1024 * 1024 })),
-      Stream.mapError((error) =>
-        Csv.isCsvError(error)
-          ? context.client.decodeError({
-              url: context.url,
-              row: Math.max(0, error.record - 2),
-              detail: `the file is not readable CSV at line ${error.line}: ${error.message}`,
-              input: ""
-            })
-          : (error as E)
-      ),
-      Stream.filter((record) => {
-        if (header !== undefined) return true
-        header = record
-        return false
-      }),
-      Stream.zipWithIndex,
-      Stream.map(([record, index]): RowOutcome => {
-        const columns = header!
-        if (record.length !== columns.length) {
-          return {
-            _tag: "Malformed",
-            error: context.client.decodeError({
-              url: context.url,
-              row: index,
-              detail: `expected ${columns.length} fields, found ${record.length}`,
-              input: record.join(",")
-            })
-          }
-        }
-        const values: Record<string, string> = {}
-        for (let i = 0; i < columns.length; i++) values[columns[i]!] = record[i]!
-        return { _tag: "Row", index, values }
+    // A `__proto__` column would set the prototype of a row built by assignment.
+    let assignable = true
+    let index = 0
+    const unreadable = (detail: string, row?: number) =>
+      context.client.decodeError({
+        url: context.url,
+        row,
+        detail: `the file is not readable CSV: ${detail}`,
+        input: ""
       })
-    )
+    const rows = (out: Array<RowOutcome>): DecodeError | undefined => {
+      for (const record of records) {
+        if (!Array.isArray(record)) {
+          const { detail, text } = record as CsvScanner.Broken
+          if (header === undefined) return unreadable(`the header row: ${detail}`)
+          const error = context.client.decodeError({ url: context.url, row: index++, detail, input: text })
+          out.push({ _tag: "Malformed", error })
+        } else if (header === undefined) {
+          header = record
+          assignable = !record.includes("__proto__")
+        } else {
+          const columns = header
+          let values: Record<string, string>
+          if (assignable) {
+            values = {}
+            for (let i = 0; i < columns.length; i++) values[columns[i]!] = record[i]!
+          } else {
+            values = Object.fromEntries(columns.map((column, i) => [column, record[i]!]))
+          }
+          out.push({ _tag: "Row", index: index++, values })
+        }
+      }
+      records.length = 0
+      return undefined
+    }
+    return scanText(bytes, {
+      feed: (text, out) => {
+        scanner.feed(text, records)
+        return rows(out)
+      },
+      end: (out) => {
+        const failure = scanner.end(records)
+        return failure === undefined ? rows(out) : unreadable(failure.detail, Math.max(0, failure.record - 1))
+      }
+    })
   })
 
 /**
@@ -168,7 +279,7 @@ export const decodeRow = <S extends Schema.Decoder<unknown>>(
         row: row.index,
         column,
         detail: message,
-        input: typeof value === "string" ? value : (JSON.stringify(value) ?? "")
+        input: excerptOf(value)
       })
     })
   )

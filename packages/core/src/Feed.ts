@@ -8,7 +8,9 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
-import { DateTime, Schema } from "effect"
+import { DateTime, Result, Schema } from "effect"
+import { writeStable } from "./internal/stableJson.ts"
+import { loneSurrogateAt } from "./internal/wellFormed.ts"
 
 const Nullable = Schema.NullOr
 
@@ -267,27 +269,15 @@ export const EntityKind = Schema.Literals(["ContestResult", "Candidate", "Endors
  */
 export type EventOf<K extends EntityKind> = Extract<FeedEvent, { readonly kind: K }>
 
-const canonicalize = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(canonicalize)
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {}
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key]
-      if (member !== undefined) out[key] = canonicalize(member)
-    }
-    return out
-  }
-  return value
-}
-
 /**
  * Stable JSON: object keys sorted at every depth, no whitespace, `undefined` members left out. The same
- * value always gives the same bytes, whatever order its keys were built in.
+ * value always gives the same bytes, whatever order its keys were built in. Any depth is written: a
+ * value nested deeper than the call stack reaches is written without recursion.
  *
  * @since 0.1.0
  * @category encoding
  */
-export const stableJson = (value: unknown): string => JSON.stringify(canonicalize(value))
+export const stableJson = (value: unknown): string => writeStable(value)
 
 /**
  * An event as one NDJSON line (without the newline).
@@ -304,6 +294,24 @@ export const encode = (event: FeedEvent): string => stableJson(event)
  * @category encoding
  */
 export const contentHash = (data: unknown): string => createHash("sha256").update(stableJson(data)).digest("hex")
+
+/**
+ * A value from upstream as one segment of an event key (`candidate/<id>/<stage>`): percent-encoded as by
+ * `encodeURIComponent`, so that a `/` inside a value cannot make two keys alike. Text that is not
+ * well-formed (a lone surrogate, which has no UTF-8 encoding) cannot be part of a key: the failure says
+ * where it is, for the connector to report the row.
+ *
+ * @since 0.1.0
+ * @category keys
+ */
+export const keyPart = (value: string): Result.Result<string, string> => {
+  const at = loneSurrogateAt(value)
+  return at === -1
+    ? Result.succeed(encodeURIComponent(value))
+    : Result.fail(
+        `not well-formed text: a lone surrogate (U+${value.charCodeAt(at).toString(16).toUpperCase()}) at character ${at}`
+      )
+}
 
 /**
  * Checks a value against the feed model, as a consumer would.

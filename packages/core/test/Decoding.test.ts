@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Schema, Stream } from "effect"
+import { Cause, Effect, Exit, Option, Schema, Stream } from "effect"
 import { Decoding, Source, SourceError } from "../src/index.ts"
 
 const client = {
@@ -31,6 +31,29 @@ const pieces = (text: string, cuts: ReadonlyArray<number>) => {
 
 const rows = (outcomes: ReadonlyArray<Decoding.RowOutcome>) =>
   outcomes.map((o) => (o._tag === "Row" ? o.values : `malformed row ${o.error.row}: ${o.error.detail}`))
+
+/** Text as a network would deliver it: 64 KiB pieces, made as they are read. */
+const streamed = (...parts: ReadonlyArray<string>) =>
+  Stream.fromIterable(parts).pipe(
+    Stream.flatMap((part) => {
+      const bytes = encoder.encode(part)
+      return Stream.fromIterable(
+        Array.from({ length: Math.ceil(bytes.byteLength / 65536) }, (_, i) =>
+          bytes.subarray(i * 65536, (i + 1) * 65536)
+        )
+      )
+    })
+  )
+
+const nested = (depth: number) => `${"[".repeat(depth - 1)}1${"]".repeat(depth - 1)}`
+
+/** The error of a stream that must fail typed; a defect fails the assertion. */
+const typedFailure = <A>(exit: Exit.Exit<A, SourceError.DecodeError>) => {
+  assert.isTrue(Exit.isFailure(exit), "expected the stream to fail")
+  const error = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.findErrorOption(exit.cause)) : undefined
+  assert.isDefined(error, "expected a typed failure, not a defect")
+  return error!
+}
 
 const nasty =
   '\uFEFFname,note,n\r\n"Jamie ""James"" Gallagher","Fresno, CA",1\r\nGretha Solórzano,"two\nlines",2\r\n,,\r\n'
@@ -139,6 +162,136 @@ describe("Decoding", () => {
       )
       assert.deepStrictEqual(emitted, ["1"])
       assert.isTrue(Exit.isFailure(failed))
+    })
+  )
+
+  it.effect("skips a CSV row larger than the limit, reports where it is, and reads the rows after it", () =>
+    Effect.gen(function* () {
+      // 17 MiB in one field: past the default limit of 16 MiB.
+      const huge = "x".repeat(17 * 1024 * 1024)
+      const read = yield* Stream.runCollect(
+        Decoding.csvRows(streamed("a,b\r\n1,2\r\n", `3,"${huge}"\r\n`, "5,6\r\n"), context)
+      )
+      assert.deepStrictEqual(rows(read), [
+        { a: "1", b: "2" },
+        "malformed row 1: the row is larger than the 16777216 characters allowed",
+        { a: "5", b: "6" }
+      ])
+      const small = yield* Stream.runCollect(
+        Decoding.csvRows(streamed("a,b\n1,2\n", `3,${"y".repeat(500)}\n`, "5,6\n"), context, { maxRowSize: 100 })
+      )
+      assert.deepStrictEqual(rows(small)[1], "malformed row 1: the row is larger than the 100 characters allowed")
+      assert.deepStrictEqual(rows(small)[2], { a: "5", b: "6" })
+    })
+  )
+
+  it.effect("skips a JSON row larger than the limit, reports where it is, and reads the rows after it", () =>
+    Effect.gen(function* () {
+      const huge = "x".repeat(17 * 1024 * 1024)
+      const read = yield* Stream.runCollect(
+        Decoding.jsonArrayRows(streamed('[{"a":"1"},\n', `{"a":"${huge}"},\n`, '{"a":"3"}]'), context)
+      )
+      assert.deepStrictEqual(rows(read), [
+        { a: "1" },
+        "malformed row 1: the row is larger than the 16777216 characters allowed",
+        { a: "3" }
+      ])
+    })
+  )
+
+  it.effect("skips a JSON row nested too deep, or not valid JSON, and reads the rows around it", () =>
+    Effect.gen(function* () {
+      const json = `[{"a":1},{"deep":${nested(2000)}},{"a":tru},{"b":${nested(64)}},{"c":${nested(65)}},{"a":2}]`
+      for (const cut of [1, 9, 20, 2100, 4020, 4040]) {
+        const read = rows(yield* Stream.runCollect(Decoding.jsonArrayRows(pieces(json, [cut]), context)))
+        assert.deepStrictEqual(read[0], { a: 1 })
+        assert.match(String(read[1]), /^malformed row 1: the row nests arrays and objects deeper than the 64 levels/)
+        assert.match(String(read[2]), /^malformed row 2: not valid JSON/)
+        assert.deepStrictEqual(read[3], { b: JSON.parse(nested(64)) })
+        assert.match(String(read[4]), /^malformed row 4: the row nests/)
+        assert.deepStrictEqual(read[5], { a: 2 })
+      }
+    })
+  )
+
+  it.effect("finds JSON rows whatever escapes and brackets their strings hold, however the bytes are cut", () =>
+    Effect.gen(function* () {
+      const values = [
+        { s: 'a\\"b' },
+        { s: "\\" },
+        { s: "\\\\" },
+        { s: '"],[{' },
+        { s: "é\u2028\ud83d\ude00" },
+        { n: [{}] }
+      ]
+      const json = ` \n[ ${values.map((v) => JSON.stringify(v)).join(" ,\n ")} ]\n `
+      const length = encoder.encode(json).byteLength
+      for (let cut = 1; cut < length; cut++) {
+        const read = yield* Stream.runCollect(Decoding.jsonArrayRows(pieces(json, [cut]), context))
+        assert.deepStrictEqual(rows(read), values, `cut at byte ${cut}`)
+      }
+      for (const empty of ["[]", " [ \n ] "]) {
+        assert.deepStrictEqual(rows(yield* Stream.runCollect(Decoding.jsonArrayRows(pieces(empty, [1]), context))), [])
+      }
+    })
+  )
+
+  it.effect("fails typed, at the offset, when the JSON array itself breaks", () =>
+    Effect.gen(function* () {
+      for (const [json, at] of [
+        ['{"a":1}', 0],
+        ['[{"a":1}] x', 10],
+        ["", 0],
+        ['[{"a":"1}]', 10]
+      ] as const) {
+        const error = typedFailure(
+          yield* Effect.exit(Stream.runCollect(Decoding.jsonArrayRows(pieces(json, []), context)))
+        )
+        assert.include(error.detail, `at character ${at}`, json)
+      }
+    })
+  )
+
+  it.effect("skips a CSV row with a quote out of place and reads the rows after it", () =>
+    Effect.gen(function* () {
+      const csv = 'a,b\n1,x"y\n2,"q"z\n3,"ok"\n'
+      const read = yield* Stream.runCollect(Decoding.csvRows(pieces(csv, [9]), context))
+      assert.deepStrictEqual(rows(read), [
+        "malformed row 0: a quote inside an unquoted field",
+        "malformed row 1: text after the closing quote of a field",
+        { a: "3", b: "ok" }
+      ])
+    })
+  )
+
+  it.effect("counts the fields of a row wider than the header without keeping them", () =>
+    Effect.gen(function* () {
+      const read = yield* Stream.runCollect(
+        Decoding.csvRows(pieces(`a,b\n1${",".repeat(100_000)}\n2,3\n`, []), context)
+      )
+      assert.deepStrictEqual(rows(read), ["malformed row 0: expected 2 fields, found 100001", { a: "2", b: "3" }])
+    })
+  )
+
+  it.effect("quotes a value nested deeper than the call stack reaches in a row's error, typed", () =>
+    Effect.gen(function* () {
+      const deep = JSON.parse(nested(200_000))
+      const row: Decoding.Row = { _tag: "Row", index: 3, values: { name: deep } }
+      const error = yield* Effect.flip(Decoding.decodeRow(Schema.Struct({ name: Schema.String }), row, context))
+      assert.strictEqual(error.column, "name")
+      assert.isTrue(error.excerpt.startsWith("[[[["))
+    })
+  )
+
+  it.effect("checks the depth of a decoded value without recursion, failing at the deep path", () =>
+    Effect.gen(function* () {
+      const Status = Schema.Record(Schema.String, Schema.Unknown.check(Decoding.isWithinDepth(3)))
+      const ok = { a: [[1]], b: { c: { d: 1 } } }
+      assert.deepStrictEqual(yield* Schema.decodeUnknownEffect(Status)(ok), ok)
+      const deep = JSON.parse(`{"a":1,"b":[{"c":${nested(1_000_000)}}]}`)
+      const error = yield* Effect.flip(Schema.decodeUnknownEffect(Status)(deep))
+      assert.include(error.message, "nested deeper than the 3 levels allowed")
+      assert.include(error.message, '["b"][0]["c"]')
     })
   )
 })

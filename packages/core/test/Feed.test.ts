@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, Effect, Exit, Schema } from "effect"
+import { DateTime, Effect, Exit, Result, Schema } from "effect"
 import { Feed } from "../src/index.ts"
 
 const provenance = { url: "https://api.example/returns/governor", sha256: "a".repeat(64), connector: "ca-sos@0.1.0" }
@@ -88,5 +88,31 @@ describe("Feed", () => {
     }
     assert.isTrue(Schema.is(Feed.ContestResult)(measure))
     assert.isFalse(Schema.is(Feed.ContestResult)({ ...measure, measure: { number: 1 } }))
+  })
+
+  it("writes a value nested deeper than the call stack reaches, in the same stable form", () => {
+    const depth = 200_000
+    const deep = JSON.parse(`{"b":${"[".repeat(depth)}{"z":1,"10":2,"9":3,"a":null}${"]".repeat(depth)},"a":1}`)
+    assert.strictEqual(
+      Feed.stableJson(deep),
+      `{"a":1,"b":${"[".repeat(depth)}{"9":3,"10":2,"a":null,"z":1}${"]".repeat(depth)}}`
+    )
+    const shallow = { b: [[{ z: 1, 10: 2, 9: 3, a: undefined }]], a: 1 }
+    assert.strictEqual(Feed.stableJson(shallow), '{"a":1,"b":[[{"9":3,"10":2,"z":1}]]}')
+    assert.strictEqual(Feed.contentHash(deep), Feed.contentHash(JSON.parse(Feed.stableJson(deep))))
+  })
+
+  it("makes key parts of any well-formed text, and names a lone surrogate instead of throwing", () => {
+    assert.deepStrictEqual(Feed.keyPart("a/b c%é😀"), Result.succeed("a%2Fb%20c%25%C3%A9%F0%9F%98%80"))
+    assert.deepStrictEqual(Feed.keyPart("\u0000"), Result.succeed("%00"))
+    for (const [text, at] of [
+      ["\ud800", "U+D800) at character 0"],
+      ["ok\udfff", "U+DFFF) at character 2"],
+      ["😀\ud83d", "U+D83D) at character 2"]
+    ] as const) {
+      const part = Feed.keyPart(text)
+      assert.isTrue(Result.isFailure(part))
+      assert.include(Result.isFailure(part) ? part.failure : "", at)
+    }
   })
 })

@@ -66,6 +66,28 @@ const query = (data: Data.Data, position: number, request: Simulator.SimRequest)
 }
 
 /**
+ * The body of an endpoint at update `position`, as the API writes it in `format`; `undefined` where the
+ * API answers 404.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const bodyText = (
+  data: Data.Data,
+  endpoint: Endpoints.Endpoint,
+  position: number,
+  format: "json" | "csv"
+): string | undefined => {
+  const body = data.body(endpoint, position)
+  if (body === undefined) return undefined
+  if (format === "json") return JSON.stringify(body)
+  const list = Endpoints.listOf(endpoint.target)
+  return list === undefined
+    ? Render.statusCsv(body as Render.JsonStatus)
+    : Render.contestsCsv(list, Array.isArray(body) ? body : [body as Render.JsonContest])
+}
+
+/**
  * The routes over `data`, serving the update `position()` gives.
  *
  * @since 0.1.0
@@ -77,17 +99,11 @@ export const handler =
     if (request.method !== "GET") return text(405, "Method Not Allowed")
     if (request.path === "/returns/query") return query(data, position(), request)
     const endpoint = Endpoints.parse(request.path)
-    const body = Result.isSuccess(endpoint) ? data.body(endpoint.success, position()) : undefined
-    if (Result.isFailure(endpoint) || body === undefined) return text(404, "Not Found")
-    if (request.url.searchParams.get("f") !== "csv") return json(body)
-    const list = Endpoints.listOf(endpoint.success.target)
-    return reply(
-      200,
-      "text/csv",
-      list === undefined
-        ? Render.statusCsv(body as Render.JsonStatus)
-        : Render.contestsCsv(list, Array.isArray(body) ? body : [body as Render.JsonContest])
-    )
+    const format = request.url.searchParams.get("f") === "csv" ? "csv" : "json"
+    const body = Result.isSuccess(endpoint) ? bodyText(data, endpoint.success, position(), format) : undefined
+    return body === undefined
+      ? text(404, "Not Found")
+      : reply(200, format === "csv" ? "text/csv" : "application/json", body)
   }
 
 /**

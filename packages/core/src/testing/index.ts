@@ -12,4 +12,9 @@ export * as Conformance from "./Conformance.ts"
 /**
  * @since 0.1.0
  */
+export * as Fuzz from "./Fuzz.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as Simulator from "./Simulator.ts"

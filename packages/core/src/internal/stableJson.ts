@@ -1,0 +1,110 @@
+/**
+ * The workings of `Feed.stableJson`: a copy with sorted keys written by JSON.stringify, as fast as it
+ * gets, and a writer with a stack of its own for a value nested deeper than the copy goes.
+ */
+
+// Past this depth the copy below stops and the iterative writer takes over: JSON.stringify recurses, and
+// data from upstream can nest deeper than the call stack reaches.
+const recursionLimit = 64
+
+const tooDeep: unique symbol = Symbol("tooDeep")
+
+const canonicalize = (value: unknown, depth: number): unknown => {
+  if (value === null || typeof value !== "object") return value
+  if (depth === recursionLimit) return tooDeep
+  if (Array.isArray(value)) {
+    const out: Array<unknown> = new Array(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const item = canonicalize(value[i], depth + 1)
+      if (item === tooDeep) return tooDeep
+      out[i] = item
+    }
+    return out
+  }
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key]
+    if (member === undefined) continue
+    const copy = canonicalize(member, depth + 1)
+    if (copy === tooDeep) return tooDeep
+    out[key] = copy
+  }
+  return out
+}
+
+const isArrayIndex = (key: string) => /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) <= 4294967294
+
+// The order in which a copy made by adding the sorted keys lists them: array indices first, by value.
+const canonicalKeys = (object: object): ReadonlyArray<string> => {
+  const keys = Object.keys(object).sort()
+  const indices = keys.filter(isArrayIndex)
+  return indices.length === 0
+    ? keys
+    : [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((key) => !isArrayIndex(key))]
+}
+
+interface Frame {
+  readonly container: object
+  /** The object's keys in writing order; `undefined` for an array. */
+  readonly keys: ReadonlyArray<string> | undefined
+  index: number
+  written: number
+}
+
+const isContainer = (value: unknown): value is object => value !== null && typeof value === "object"
+
+// What JSON.stringify leaves out of an object, and writes as null in an array.
+const isUnwritable = (value: unknown) => value === undefined || typeof value === "function" || typeof value === "symbol"
+
+// Writes what JSON.stringify(canonicalize(value)) would, with a stack of its own instead of recursion.
+const writeIteratively = (value: object): string => {
+  const stack: Array<Frame> = []
+  const open = new Set<object>()
+  let out = ""
+  const enter = (container: object) => {
+    if (open.has(container)) throw new TypeError("Converting circular structure to JSON")
+    open.add(container)
+    const array = Array.isArray(container)
+    stack.push({ container, keys: array ? undefined : canonicalKeys(container), index: 0, written: 0 })
+    out += array ? "[" : "{"
+  }
+  const write = (member: unknown) => {
+    if (isContainer(member)) enter(member)
+    else out += JSON.stringify(member) ?? "null"
+  }
+  enter(value)
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!
+    const { container, keys } = frame
+    if (keys === undefined) {
+      const items = container as ReadonlyArray<unknown>
+      if (frame.index < items.length) {
+        if (frame.index > 0) out += ","
+        write(items[frame.index++])
+        continue
+      }
+    } else {
+      const members = container as Readonly<Record<string, unknown>>
+      let key: string | undefined
+      while (key === undefined && frame.index < keys.length) {
+        const candidate = keys[frame.index++]!
+        if (!isUnwritable(members[candidate])) key = candidate
+      }
+      if (key !== undefined) {
+        out += `${frame.written++ > 0 ? "," : ""}${JSON.stringify(key)}:`
+        write(members[key])
+        continue
+      }
+    }
+    out += keys === undefined ? "]" : "}"
+    open.delete(container)
+    stack.pop()
+  }
+  return out
+}
+
+/** Writes `value` as `Feed.stableJson` documents it. */
+export const writeStable = (value: unknown): string => {
+  const copy = canonicalize(value, 0)
+  return copy === tooDeep ? writeIteratively(value as object) : JSON.stringify(copy)
+}
