@@ -4,6 +4,10 @@
  * ```yaml
  * store:
  *   url: .electfeed/electfeed.db        # or postgres://user@host:5432/db
+ *   # connectTimeout: 10 seconds        # how long to wait for the database (defaults shown)
+ *   # statementTimeout: 60 seconds
+ *   # leaseTtl: 30 seconds               # a writer's hold on a source, renewed while it reads
+ *   # leaseWait: 5 minutes               # how long to wait for a source another process writes
  * downloads: .electfeed/downloads
  * sources:
  *   ca-sos:
@@ -60,11 +64,19 @@ const SourceSection = Schema.Struct({
   config: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
 })
 
+const Wait = Schema.DurationFromString.check(
+  Schema.makeFilter((duration) => Duration.isGreaterThan(duration, Duration.zero) || "expected a positive duration")
+)
+
 const FileShape = Schema.Struct({
   store: Schema.optionalKey(
     Schema.Struct({
       url: Schema.optionalKey(Schema.String.check(Schema.isNonEmpty())),
-      schema: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/)))
+      schema: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/))),
+      connectTimeout: Schema.optionalKey(Wait),
+      statementTimeout: Schema.optionalKey(Wait),
+      leaseTtl: Schema.optionalKey(Wait),
+      leaseWait: Schema.optionalKey(Wait)
     })
   ),
   downloads: Schema.optionalKey(Schema.String.check(Schema.isNonEmpty())),
@@ -78,7 +90,15 @@ const FileShape = Schema.Struct({
  * @category models
  */
 export interface AppConfig {
-  readonly store: { readonly url: string; readonly schema: string | undefined }
+  /** Where the store is, and how long to wait for it (see the store's options for the defaults). */
+  readonly store: {
+    readonly url: string
+    readonly schema: string | undefined
+    readonly connectTimeout: Duration.Duration | undefined
+    readonly statementTimeout: Duration.Duration | undefined
+    readonly leaseTtl: Duration.Duration | undefined
+    readonly leaseWait: Duration.Duration | undefined
+  }
   readonly downloads: string
   readonly entries: ReadonlyArray<Entry>
 }
@@ -163,7 +183,14 @@ export const check = (
     }
     if (problems.length > 0) return yield* new ConfigFileError({ file, problems })
     return {
-      store: { url: parsed.store?.url ?? defaults.store, schema: parsed.store?.schema },
+      store: {
+        url: parsed.store?.url ?? defaults.store,
+        schema: parsed.store?.schema,
+        connectTimeout: parsed.store?.connectTimeout,
+        statementTimeout: parsed.store?.statementTimeout,
+        leaseTtl: parsed.store?.leaseTtl,
+        leaseWait: parsed.store?.leaseWait
+      },
       downloads: parsed.downloads ?? defaults.downloads,
       entries
     }

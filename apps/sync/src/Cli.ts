@@ -1,24 +1,26 @@
 /**
  * The `electfeed` command line.
  *
- * Exit codes: 0 done; 1 a source failed (what it read before failing is kept); 2 the command line or
- * the config file is wrong (nothing was written); 3 the store cannot be used; 130 stopped by a signal
- * (after the transaction in flight).
+ * Exit codes: 0 done (also when the reader of stdout went away); 1 a source failed (what it read before
+ * failing is kept), or stdout cannot be written; 2 the command line or the config file is wrong (nothing
+ * was written); 3 the store cannot be used (it cannot be opened, stopped answering or dropped the
+ * connection); 130 stopped by a signal (after the transaction in flight, or after abandoning one the
+ * store does not answer).
  *
  * @since 0.1.0
  */
 import * as path from "node:path"
-import { Download, Progress, Source } from "@electfeed/core"
-
-import { Console, Effect, Option, Runtime, Schema } from "effect"
+import { Download, Progress, Source, SourceError } from "@electfeed/core"
+import { Effect, Option, Runtime, Schema } from "effect"
 import { CliError, Command, Flag, GlobalFlag } from "effect/cli"
 import * as AppConfig from "./AppConfig.ts"
 import * as Demo from "./Demo.ts"
-import { cadence, type LogFormat as Format, logging, progressReporter, reportLine } from "./Output.ts"
+import { announce, cadence, type LogFormat as Format, logging, progressReporter } from "./Output.ts"
 import { readToStdout } from "./Read.ts"
 import { byId, installed } from "./Sources.ts"
+import * as Stdout from "./Stdout.ts"
 import * as Sync from "./Sync.ts"
-import { Store, type StoreError } from "./store/Store.ts"
+import { Store, StoreError } from "./store/Store.ts"
 
 /**
  * What went wrong, for people, with the exit code it ends the process with.
@@ -35,12 +37,13 @@ export class Fatal extends Error {
 }
 
 /**
- * The exit codes.
+ * The exit codes: `failed` when a source failed (or the output could not be written), `usage` for a
+ * wrong command line or config file, `store` when the store cannot be used.
  *
  * @since 0.1.0
  * @category errors
  */
-export const ExitCode = { sourceFailed: 1, usage: 2, store: 3 } as const
+export const ExitCode = { failed: 1, usage: 2, store: 3 } as const
 
 const LogFormat = GlobalFlag.Setting("log-format")({
   flag: Flag.Literals("log-format", ["text", "json"]).pipe(
@@ -76,19 +79,22 @@ const some = <A>(key: string, option: Option.Option<A>): Record<string, A> =>
 const many = <A>(key: string, values: ReadonlyArray<A>): Record<string, ReadonlyArray<A>> =>
   values.length > 0 ? { [key]: values } : {}
 
+const exitCodeOf = (error: unknown): number =>
+  error instanceof AppConfig.ConfigFileError || error instanceof SourceError.ConfigError
+    ? ExitCode.usage
+    : error instanceof StoreError
+      ? ExitCode.store
+      : ExitCode.failed
+
 /** Turns every error into a readable message and its exit code. */
 const fatal = <A, R>(effect: Effect.Effect<A, unknown, R>): Effect.Effect<A, Fatal, R> =>
-  Effect.catch(effect, (error: unknown) => {
-    if (error instanceof Fatal) return Effect.fail(error)
-    const tagged = error as { readonly _tag?: string; readonly message?: string }
-    const code =
-      tagged._tag === "ConfigFileError" || tagged._tag === "ConfigError"
-        ? ExitCode.usage
-        : tagged._tag === "StoreError"
-          ? ExitCode.store
-          : ExitCode.sourceFailed
-    return Effect.fail(new Fatal(`electfeed: ${tagged.message ?? String(error)}`, code))
-  })
+  Effect.catch(effect, (error: unknown) =>
+    Effect.fail(
+      error instanceof Fatal
+        ? error
+        : new Fatal(`electfeed: ${error instanceof Error ? error.message : String(error)}`, exitCodeOf(error))
+    )
+  )
 
 /** A command's work, its failures made readable and its logs written to stderr in the chosen format. */
 const action = <A, R>(work: (format: Format) => Effect.Effect<A, unknown, R>) =>
@@ -107,7 +113,7 @@ const withServices =
     )
 
 const withStore = (config: AppConfig.AppConfig) =>
-  Effect.provide(Store.layer({ url: config.store.url, schema: config.store.schema })) as <A, E, R>(
+  Effect.provide(Store.layer(config.store)) as <A, E, R>(
     effect: Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E | StoreError, Exclude<R, Store>>
 
@@ -216,11 +222,11 @@ const sync = Command.make("sync", { config: configFlag }, ({ config: file }) =>
         withServices(format, config.downloads),
         withStore(config)
       )
-      for (const report of reports) yield* Console.error(reportLine(report))
+      for (const report of reports) yield* announce(format)(report)
       const failed = reports.filter((r) => r.error !== undefined)
       if (failed.length > 0) {
         return yield* Effect.fail(
-          new Fatal(`electfeed: ${failed.length} of ${reports.length} sources failed`, ExitCode.sourceFailed)
+          new Fatal(`electfeed: ${failed.length} of ${reports.length} sources failed`, ExitCode.failed)
         )
       }
     })
@@ -241,10 +247,7 @@ const poll = Command.make("poll", { config: configFlag }, ({ config: file }) =>
       yield* Effect.logInfo(
         `polling ${config.entries.map((e) => `${e.source.id} every ${cadence(e.every)}`).join(", ")}; Ctrl-C stops after the transaction in flight`
       )
-      yield* Sync.poll(config.entries, (report, round) => Console.error(reportLine(report, round))).pipe(
-        withServices(format, config.downloads),
-        withStore(config)
-      )
+      yield* Sync.poll(config.entries, announce(format)).pipe(withServices(format, config.downloads), withStore(config))
     })
   )
 ).pipe(
@@ -261,18 +264,16 @@ const status = Command.make("status", { config: configFlag }, ({ config: file })
         const store = yield* Store
         return yield* store.status
       }).pipe(withStore(config))
-      if (rows.length === 0) return yield* Console.log("Nothing stored yet: run `electfeed sync`.")
+      if (rows.length === 0) return yield* Stdout.lines("Nothing stored yet: run `electfeed sync`.")
       for (const row of rows) {
-        yield* Console.log(
-          [
-            `${row.source}`,
-            `  last successful read: ${row.lastSuccessAt ?? "never"}`,
-            `  last error:           ${row.lastError === undefined ? "none" : `${row.lastError.at} ${row.lastError.message}`}`,
-            `  entities stored:      ${row.entities}${row.skippedRows > 0 ? ` (${row.skippedRows} malformed rows kept aside)` : ""}`,
-            ...Object.entries(row.checkpoints).map(
-              ([stream, state]) => `  checkpoint ${stream}: ${JSON.stringify(state)}`
-            )
-          ].join("\n")
+        yield* Stdout.lines(
+          `${row.source}`,
+          `  last successful read: ${row.lastSuccessAt ?? "never"}`,
+          `  last error:           ${row.lastError === undefined ? "none" : `${row.lastError.at} ${row.lastError.message}`}`,
+          `  entities stored:      ${row.entities}${row.skippedRows > 0 ? ` (${row.skippedRows} malformed rows kept aside)` : ""}`,
+          ...Object.entries(row.checkpoints).map(
+            ([stream, state]) => `  checkpoint ${stream}: ${JSON.stringify(state)}`
+          )
         )
       }
     })
@@ -291,21 +292,17 @@ const sources = Command.make("sources", {}, () =>
           onNone: () => Effect.succeedNone,
           onSome: (config) => source.catalog(config).pipe(Effect.provide(Source.layer), Effect.option)
         })
-        yield* Console.log(
-          [
-            `${source.id}  (${source.connector})`,
-            `  ${source.description}`,
-            `  polled every ${cadence(every)} by default${
-              Object.keys(secrets).length > 0 ? `; secrets from ${Object.values(secrets).join(", ")}` : ""
-            }`,
-            ...(Option.isSome(catalog)
-              ? catalog.value.map(
-                  (s) => `  stream ${s.name}: ${s.kind}, ${s.mode}, keyed by ${s.key}. ${s.description}`
-                )
-              : [
-                  `  streams: one per dataset, listed by the API at run time (see \`electfeed read ${source.id} --help\`)`
-                ])
-          ].join("\n")
+        yield* Stdout.lines(
+          `${source.id}  (${source.connector})`,
+          `  ${source.description}`,
+          `  polled every ${cadence(every)} by default${
+            Object.keys(secrets).length > 0 ? `; secrets from ${Object.values(secrets).join(", ")}` : ""
+          }`,
+          ...(Option.isSome(catalog)
+            ? catalog.value.map((s) => `  stream ${s.name}: ${s.kind}, ${s.mode}, keyed by ${s.key}. ${s.description}`)
+            : [
+                `  streams: one per dataset, listed by the API at run time (see \`electfeed read ${source.id} --help\`)`
+              ])
         )
       })
     )

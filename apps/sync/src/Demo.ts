@@ -15,10 +15,11 @@ import * as BallotpediaTesting from "@electfeed/ballotpedia/testing"
 import * as CaSos from "@electfeed/ca-sos"
 import * as CaSosTesting from "@electfeed/ca-sos/testing"
 import { Download, type Feed, Progress, Source, type SourceError } from "@electfeed/core"
-import { Console, Duration, Effect } from "effect"
+import { Duration, Effect } from "effect"
 import { type LogFormat, progressReporter, reportLine } from "./Output.ts"
+import * as Stdout from "./Stdout.ts"
 import * as Sync from "./Sync.ts"
-import { Store, type StoreError } from "./store/Store.ts"
+import { type LeaseBusy, Store, type StoreError } from "./store/Store.ts"
 
 /**
  * @since 0.1.0
@@ -108,7 +109,7 @@ const summary = Effect.fnUntraced(function* (rounds: ReadonlyArray<Sync.Report>,
     `${contests.length} contests and their history stored in ${store}`,
     "Next: `./pnpm electfeed --help`; `./pnpm electfeed status --help`; the README's Configuration section."
   ]
-  yield* Console.log(lines.join("\n"))
+  yield* Stdout.lines(...lines)
 })
 
 /**
@@ -117,7 +118,9 @@ const summary = Effect.fnUntraced(function* (rounds: ReadonlyArray<Sync.Report>,
  * @since 0.1.0
  * @category demo
  */
-export const run = (options: DemoOptions): Effect.Effect<void, SourceError.SourceError | StoreError> =>
+export const run = (
+  options: DemoOptions
+): Effect.Effect<void, SourceError.SourceError | StoreError | LeaseBusy | Stdout.OutputError> =>
   Effect.andThen(
     // Before the store is opened: removing an open SQLite file would leave the demo writing to a ghost.
     startAfresh(options.store),
@@ -135,14 +138,12 @@ export const run = (options: DemoOptions): Effect.Effect<void, SourceError.Sourc
           ...BallotpediaTesting.Simulator.defaultDatasets.filter((d) => d.id !== candidatesDataset)
         ]
       })
-      yield* Console.log(
-        [
-          "electfeed demo: a short election night against the bundled simulators",
-          `  CA SOS results API     ${caSos.url} (${caSos.steps} updates, from pre-election test data to final)`,
-          `  Ballotpedia bulk data  ${ballotpedia.url}`,
-          `  store                  ${options.store}`,
-          ""
-        ].join("\n")
+      yield* Stdout.lines(
+        "electfeed demo: a short election night against the bundled simulators",
+        `  CA SOS results API     ${caSos.url} (${caSos.steps} updates, from pre-election test data to final)`,
+        `  Ballotpedia bulk data  ${ballotpedia.url}`,
+        `  store                  ${options.store}`,
+        ""
       )
       const caSosEntry: Sync.Entry = {
         source: CaSos.source,
@@ -163,14 +164,14 @@ export const run = (options: DemoOptions): Effect.Effect<void, SourceError.Sourc
       }
 
       const [loaded] = yield* Sync.syncOnce([ballotpediaEntry])
-      yield* Console.log(reportLine(loaded!))
+      yield* Stdout.lines(reportLine(loaded!))
 
       const rounds: Array<Sync.Report> = []
       for (let position = 0; position < caSos.steps; position++) {
         if (position > 0) caSos.step()
         const [round] = yield* Sync.syncOnce([caSosEntry], { keepChanges: true })
         rounds.push(round!)
-        yield* Console.log(reportLine(round!, position + 1))
+        yield* Stdout.lines(reportLine(round!, position + 1))
         if (round!.error !== undefined) return yield* Effect.fail(round!.error)
       }
       yield* summary(rounds, options.store)

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Progress } from "@electfeed/core"
-import { Duration, Effect, Layer, Logger } from "effect"
+import { Console, Duration, Effect, Layer, Logger } from "effect"
 import type { Report } from "./Sync.ts"
 
 /**
@@ -136,13 +136,41 @@ export const reportLine = (report: Report, round?: number): string => {
   const parts = [
     `${report.added} added`,
     `${report.changed} changed${report.regressed > 0 ? ` (${report.regressed} regressed)` : ""}`,
-    `${report.events - report.added - report.changed} unchanged`
+    `${report.unchanged} unchanged`
   ]
   if (report.skipped > 0) parts.push(`${report.skipped} malformed rows skipped`)
   const head = `${report.source}${round === undefined ? "" : ` poll ${round}`}`
   const tail = report.error === undefined ? "" : `; failed: ${report.error.message}`
   return `${head}: ${parts.join(", ")} in ${seconds(report.millis)}${tail}`
 }
+
+/**
+ * Tells how one read of a source went, on stderr: its {@link reportLine} as text, or a log entry with
+ * the same line and the figures as fields (a warning when the read failed) with JSON logs.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const announce =
+  (format: LogFormat) =>
+  (report: Report, round?: number): Effect.Effect<void> => {
+    const line = reportLine(report, round)
+    if (format === "text") return Console.error(line)
+    return (report.error === undefined ? Effect.logInfo(line) : Effect.logWarning(line)).pipe(
+      Effect.annotateLogs({
+        source: report.source,
+        ...(round === undefined ? {} : { round }),
+        events: report.events,
+        added: report.added,
+        changed: report.changed,
+        regressed: report.regressed,
+        unchanged: report.unchanged,
+        skipped: report.skipped,
+        millis: report.millis,
+        ...(report.error === undefined ? {} : { error: report.error.message, errorTag: report.error._tag })
+      })
+    )
+  }
 
 /**
  * `60 s`, `24 h`: a poll cadence.

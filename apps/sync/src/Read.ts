@@ -8,27 +8,12 @@ import * as path from "node:path"
 import { Download, Feed, Progress, Source, type SourceError } from "@electfeed/core"
 import { Effect, Stream } from "effect"
 import { type LogFormat, progressReporter } from "./Output.ts"
-
-/**
- * Writes text to stdout, waiting when the pipe is full; a reader that went away (`| head`) ends the
- * write quietly.
- *
- * @since 0.1.0
- * @category output
- */
-export const writeStdout = (text: string): Effect.Effect<boolean> =>
-  Effect.callback<boolean>((resume) => {
-    if (process.stdout.destroyed) return resume(Effect.succeed(false))
-    const ok = process.stdout.write(text, (error) => {
-      if (error !== null && error !== undefined && !ok) resume(Effect.succeed(false))
-    })
-    if (ok) return resume(Effect.succeed(true))
-    process.stdout.once("drain", () => resume(Effect.succeed(true)))
-  })
+import * as Stdout from "./Stdout.ts"
 
 /**
  * Reads `source` with a raw config (decoded here, so a bad flag is a `ConfigError` naming it) and prints
- * every event as one line of NDJSON. Malformed rows the source skipped are logged on stderr.
+ * every event as one line of NDJSON. Malformed rows the source skipped are logged on stderr. A reader
+ * that goes away (`| head`) ends the read quietly.
  *
  * @since 0.1.0
  * @category reading
@@ -37,7 +22,7 @@ export const readToStdout = (
   source: Source.Any,
   raw: Record<string, unknown>,
   logFormat: LogFormat
-): Effect.Effect<void, SourceError.SourceError> =>
+): Effect.Effect<void, SourceError.SourceError | Stdout.OutputError> =>
   Effect.gen(function* () {
     const config = yield* Source.decodeConfig(source, raw)
     let events = 0
@@ -52,7 +37,7 @@ export const readToStdout = (
         }
         return [lines]
       }),
-      Stream.mapEffect((lines) => (lines === "" ? Effect.succeed(true) : writeStdout(lines))),
+      Stream.mapEffect((lines) => (lines === "" ? Effect.succeed(true) : Stdout.write(lines))),
       Stream.takeWhile((open) => open),
       Stream.runDrain
     )

@@ -3,14 +3,16 @@
  *
  * A read is cut into batches at its checkpoints (and every `batchSize` events in between); each batch is
  * one store transaction with the checkpoints that cover it, so an interrupted or killed run resumes from
- * the last checkpoint and ends with exactly the rows of an uninterrupted run. Several sources are read at
- * once through core's `Compose.merge`, so one failing source does not stop the others.
+ * the last checkpoint and ends with exactly the rows of an uninterrupted run. The rows a source reports
+ * malformed wait for the checkpoint that covers them, and are kept once however often they are read.
+ * Several sources are read at once, each holding its lease in the store (so two processes never write
+ * one source at once); one failing source does not stop the others.
  *
  * @since 0.1.0
  */
-import { Compose, type Feed, type Source, type SourceError } from "@electfeed/core"
+import { type Feed, type Source, SourceError } from "@electfeed/core"
 import { Clock, DateTime, type Duration, Effect, Schedule, type Schema, Stream } from "effect"
-import { Store } from "./store/Store.ts"
+import { type LeaseBusy, Store, type StoreError, type StoreService } from "./store/Store.ts"
 
 /**
  * A configured source.
@@ -34,14 +36,19 @@ export interface Entry {
  */
 export interface Report {
   readonly source: string
+  /** Events read. */
   readonly events: number
   readonly added: number
   readonly changed: number
   readonly regressed: number
+  /** Events whose data was stored already. */
+  readonly unchanged: number
+  /** Rows the source reported malformed, and events the store could not keep. */
   readonly skipped: number
   /** The events stored, marked `added` / `changed` / `regressed`. */
   readonly changes: ReadonlyArray<Feed.FeedEvent>
-  readonly error: SourceError.SourceError | undefined
+  /** Why the read failed, or why it could not start (another process writing the source). */
+  readonly error: SourceError.SourceError | LeaseBusy | undefined
   readonly millis: number
 }
 
@@ -56,108 +63,114 @@ export interface SyncOptions {
   readonly keepChanges?: boolean | undefined
 }
 
-interface Pending {
-  events: Array<Feed.FeedEvent>
-  skipped: Array<SourceError.DecodeError>
-  checkpoints: Map<string, Schema.Json>
-  report: {
-    events: number
-    added: number
-    changed: number
-    regressed: number
-    skipped: number
-    changes: Array<Feed.FeedEvent>
-    error: SourceError.SourceError | undefined
-  }
-}
+/**
+ * Malformed rows wait for the checkpoint that covers them, to be stored with it; past this many, they
+ * are stored without waiting (idempotently, so a rerun does not store them twice either).
+ */
+const heldSkippedRows = 10_000
 
-const empty = (): Pending => ({
-  events: [],
-  skipped: [],
-  checkpoints: new Map(),
-  report: { events: 0, added: 0, changed: 0, regressed: 0, skipped: 0, changes: [], error: undefined }
+const nothingRead = { events: 0, added: 0, changed: 0, regressed: 0, unchanged: 0, skipped: 0 }
+
+/** Reads one entry into the store (its caller holds the lease). */
+const syncEntry = Effect.fn("Sync.syncEntry")(function* (
+  store: StoreService,
+  entry: Entry,
+  options: SyncOptions | undefined
+) {
+  const source = entry.source.id
+  const batchSize = options?.batchSize ?? 1000
+  const started = yield* Clock.currentTimeMillis
+  const report = { ...nothingRead, changes: [] as Array<Feed.FeedEvent> }
+  let events: Array<Feed.FeedEvent> = []
+  let skipped: Array<SourceError.DecodeError> = []
+  let checkpoints = new Map<string, Schema.Json>()
+
+  const flush = (withSkipped: boolean) =>
+    Effect.gen(function* () {
+      const batch = {
+        events,
+        skipped: withSkipped ? skipped : [],
+        checkpoints: [...checkpoints].map(([stream, state]) => ({ stream, state }))
+      }
+      if (batch.events.length === 0 && batch.skipped.length === 0 && batch.checkpoints.length === 0) return
+      events = []
+      if (withSkipped) skipped = []
+      checkpoints = new Map()
+      const written = yield* store.write(source, batch)
+      report.skipped += written.skipped
+      report.unchanged += written.unchanged
+      for (const change of written.changes) {
+        if (change.change === "added") report.added++
+        else report.changed++
+        if (change.regressed === true) report.regressed++
+        if (options?.keepChanges === true) report.changes.push(change)
+      }
+      yield* Effect.logDebug(
+        `${source}: stored ${batch.events.length} events, ${written.skipped} kept aside` +
+          (batch.checkpoints.length > 0 ? `, checkpoint ${batch.checkpoints.map((c) => c.stream).join(", ")}` : "")
+      )
+    })
+
+  const stored = yield* store.checkpoints(source)
+  const error = yield* entry.source.read(entry.config, { checkpoints: stored }).pipe(
+    Stream.runForEach((item): Effect.Effect<void, StoreError> => {
+      switch (item._tag) {
+        case "Event":
+          events.push(item.event)
+          report.events++
+          return events.length >= batchSize ? flush(false) : Effect.void
+        case "Skipped":
+          skipped.push(item.error)
+          return skipped.length >= heldSkippedRows ? flush(true) : Effect.void
+        case "Checkpoint":
+          checkpoints.set(item.stream, item.state)
+          return flush(true)
+      }
+    }),
+    Effect.as(undefined),
+    Effect.catchIf(SourceError.isSourceError, Effect.succeed)
+  )
+  yield* flush(true)
+  const finished = yield* DateTime.now
+  yield* store.recordRun(source, error === undefined ? { at: finished } : { at: finished, error })
+  return { source, ...report, error, millis: DateTime.toEpochMillis(finished) - started } satisfies Report
 })
 
 /**
  * Reads every entry once, all at once, into the store; returns a report per source. A source that fails
- * keeps what it stored before failing, and its error is recorded for `status`.
+ * keeps what it stored before failing, and its error is recorded for `status`. A source another process
+ * is writing is waited for (see `Store.withLease`); past the wait, that is its error.
  *
  * @since 0.1.0
  * @category sync
  */
 export const syncOnce = Effect.fnUntraced(function* (entries: ReadonlyArray<Entry>, options?: SyncOptions) {
   const store = yield* Store
-  const batchSize = options?.batchSize ?? 1000
-  const started = yield* Clock.currentTimeMillis
-  const pending = new Map(entries.map((entry) => [entry.source.id, empty()]))
-
-  const flush = (source: string) =>
-    Effect.gen(function* () {
-      const state = pending.get(source)!
-      if (state.events.length === 0 && state.skipped.length === 0 && state.checkpoints.size === 0) return
-      const batch = {
-        events: state.events,
-        skipped: state.skipped,
-        checkpoints: [...state.checkpoints].map(([stream, value]) => ({ stream, state: value }))
-      }
-      state.events = []
-      state.skipped = []
-      state.checkpoints = new Map()
-      const written = yield* store.write(source, batch)
-      state.report.skipped += written.skipped
-      for (const change of written.changes) {
-        if (change.change === "added") state.report.added++
-        else state.report.changed++
-        if (change.regressed === true) state.report.regressed++
-        if (options?.keepChanges === true) state.report.changes.push(change)
-      }
-    })
-
-  const reads = yield* Effect.forEach(entries, (entry) =>
-    Effect.map(store.checkpoints(entry.source.id), (checkpoints) => ({
-      source: entry.source.id,
-      items: entry.source.read(entry.config, { checkpoints })
-    }))
-  )
-
-  yield* Compose.merge(reads).pipe(
-    Stream.runForEach((merged) => {
-      const state = pending.get(merged.source)!
-      if (merged._tag === "Failed") {
-        state.report.error = merged.error
-        return flush(merged.source)
-      }
-      const item = merged.item
-      switch (item._tag) {
-        case "Event":
-          state.events.push(item.event)
-          state.report.events++
-          return state.events.length >= batchSize ? flush(merged.source) : Effect.void
-        case "Skipped":
-          state.skipped.push(item.error)
-          return Effect.void
-        case "Checkpoint":
-          state.checkpoints.set(item.stream, item.state)
-          return flush(merged.source)
-      }
-    })
-  )
-
-  const finished = yield* DateTime.now
-  return yield* Effect.forEach(entries, (entry) =>
-    Effect.gen(function* () {
-      const id = entry.source.id
-      yield* flush(id)
-      const { report } = pending.get(id)!
-      yield* store.recordRun(id, report.error === undefined ? { at: finished } : { at: finished, error: report.error })
-      return { source: id, ...report, millis: DateTime.toEpochMillis(finished) - started } satisfies Report
-    })
+  return yield* Effect.forEach(
+    entries,
+    (entry) =>
+      Effect.gen(function* () {
+        const started = yield* Clock.currentTimeMillis
+        return yield* syncEntry(store, entry, options).pipe(
+          store.withLease(entry.source.id),
+          Effect.catchTag("LeaseBusy", (error) =>
+            Effect.gen(function* () {
+              const at = yield* DateTime.now
+              yield* store.recordRun(entry.source.id, { at, error })
+              const millis = DateTime.toEpochMillis(at) - started
+              return { source: entry.source.id, ...nothingRead, changes: [], error, millis } satisfies Report
+            })
+          )
+        )
+      }),
+    { concurrency: "unbounded" }
   )
 })
 
 /**
  * Election-night mode: reads each entry on its own cadence, for ever (until interrupted), handing each
- * read's report to `onReport`.
+ * read's report to `onReport`. A failed read is reported like any other, and the next one comes on
+ * the cadence.
  *
  * @since 0.1.0
  * @category sync

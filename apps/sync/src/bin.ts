@@ -11,7 +11,9 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, Effect } from "effect"
 import { Fatal, run } from "./Cli.ts"
+import * as Stdout from "./Stdout.ts"
 
+Stdout.guard()
 run(process.argv.slice(2)).pipe(
   Effect.tapCause((cause) =>
     Effect.sync(() => {

@@ -5,8 +5,10 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { SourceError } from "@electfeed/core"
+import { Effect, Option, Schema } from "effect"
 import { Migrator, SqlClient } from "effect/sql"
+import * as Storable from "./Storable.ts"
 
 const ddl = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -77,13 +79,67 @@ const createFeed = Effect.gen(function* () {
   )`)
 })
 
+const decodeStoredError = Schema.decodeUnknownOption(Schema.fromJsonString(SourceError.DecodeError))
+
+// A skipped row is kept once per place: a rerun from the previous checkpoint reads it again. The
+// `stream` is the event's for an event the store could not keep, "" for a row the source reported.
+const locateSkippedRows = Effect.gen(function* () {
+  const { sql } = yield* ddl
+  yield* sql.unsafe(`ALTER TABLE skipped_rows ADD COLUMN stream text NOT NULL DEFAULT ''`)
+  yield* sql.unsafe(`ALTER TABLE skipped_rows ADD COLUMN location text NOT NULL DEFAULT ''`)
+  const kept = yield* sql<{ id: number | bigint | string; error: unknown }>`SELECT id, error FROM skipped_rows`
+  for (const row of kept) {
+    const text = typeof row.error === "string" ? row.error : JSON.stringify(row.error)
+    // A row that cannot be read back keeps a place of its own.
+    const location = Option.match(decodeStoredError(text), {
+      onNone: () => `row ${String(row.id)}`,
+      onSome: Storable.location
+    })
+    yield* sql`UPDATE skipped_rows SET location = ${location} WHERE id = ${row.id}`
+  }
+  yield* sql.unsafe(`DELETE FROM skipped_rows WHERE id NOT IN (
+    SELECT MIN(id) FROM skipped_rows GROUP BY source, stream, location
+  )`)
+  yield* sql.unsafe(`CREATE UNIQUE INDEX skipped_rows_location ON skipped_rows (source, stream, location)`)
+})
+
+// Who writes each source now (see Lease.ts).
+const createLeases = Effect.gen(function* () {
+  const { sql, time } = yield* ddl
+  yield* sql.unsafe(`CREATE TABLE source_leases (
+    source text PRIMARY KEY,
+    holder text NOT NULL,
+    expires_at ${time} NOT NULL
+  )`)
+})
+
 /**
- * The migrations, in order.
+ * The migrations by id and name, in order.
  *
  * @since 0.1.0
  * @category migrations
  */
-export const loader = Migrator.fromRecord({ "0001_create_feed": createFeed })
+export const migrations = {
+  "0001_create_feed": createFeed,
+  "0002_locate_skipped_rows": locateSkippedRows,
+  "0003_create_leases": createLeases
+}
+
+/**
+ * The migrations, for `Migrator`.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const loader = Migrator.fromRecord(migrations)
+
+/**
+ * Where the migrations run are recorded.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const table = "electfeed_migrations"
 
 /**
  * Brings a database up to the latest schema; safe to run on every start.
@@ -91,4 +147,4 @@ export const loader = Migrator.fromRecord({ "0001_create_feed": createFeed })
  * @since 0.1.0
  * @category migrations
  */
-export const run = Migrator.make({})({ loader, table: "electfeed_migrations" })
+export const run = Migrator.make({})({ loader, table })

@@ -3,6 +3,7 @@
  * PostgreSQL through its own connection. For tests that watch a child process.
  */
 import { PgClient } from "@effect/sql-pg"
+import { Feed } from "@electfeed/core"
 import { Effect, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 
@@ -55,6 +56,40 @@ export const entities = (where: Where, source: string) =>
     where,
     `SELECT key, hash, kind FROM feed_entities WHERE source = '${source}' ORDER BY key`
   ).then((rows) => rows.map((r) => `${r.kind} ${r.key} ${r.hash}`))
+
+/**
+ * What two runs must agree on, from every table: entities and history without their times, the rows
+ * kept aside, the checkpoints.
+ */
+export const contents = async (where: Where) => {
+  const [entities, history, skipped, checkpoints] = await Promise.all([
+    query<{ source: string; key: string; hash: string }>(
+      where,
+      "SELECT source, key, hash FROM feed_entities ORDER BY source, key"
+    ),
+    query<{ source: string; key: string; hash: string }>(
+      where,
+      "SELECT source, key, hash FROM contest_history ORDER BY source, key, hash"
+    ),
+    query<{ source: string; stream: string; location: string }>(
+      where,
+      "SELECT source, stream, location FROM skipped_rows ORDER BY source, stream, location"
+    ),
+    query<{ source: string; stream: string; state: unknown }>(
+      where,
+      "SELECT source, stream, state FROM source_checkpoints ORDER BY source, stream"
+    )
+  ])
+  const text = (rows: ReadonlyArray<object>) => rows.map((row) => JSON.stringify(Object.values(row)))
+  return {
+    entities: text(entities),
+    history: text(history),
+    skipped: text(skipped),
+    checkpoints: checkpoints.map((c) =>
+      Feed.stableJson([c.source, c.stream, typeof c.state === "string" ? JSON.parse(c.state) : c.state])
+    )
+  }
+}
 
 /** Everything the store holds, as text, to search for what must not be there. */
 export const dump = async (where: Where): Promise<string> => {
