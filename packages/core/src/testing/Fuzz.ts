@@ -250,8 +250,9 @@ const workerFile = new URL(import.meta.url.endsWith(".ts") ? "./FuzzWorker.ts" :
 
 /**
  * Fuzzes one target of `module` in worker threads: bodies `first` to `end - 1` of the run of `seed`. A
- * watchdog terminates a worker whose body takes longer than `limit` (a hang), and a worker that dies (a
- * defect), and goes on with the next body in a new worker.
+ * watchdog terminates a worker whose body takes longer than `hangMillis` and runs that body again in a new
+ * worker (a hang when it overruns again), counts a worker that dies as a defect, and goes on with the
+ * next body in a new worker.
  *
  * @since 0.1.0
  * @category workers
@@ -302,10 +303,18 @@ export const runInWorkers = (
         if (mine === generation && next < options.end) lost("defect", `the worker exited with code ${code}`)
       })
     }
+    // A body that overran is run once more in a fresh worker before it counts as a hang, so that a
+    // machine busy with other work does not pass for a decoder that loops.
+    const overran = new Set<number>()
     const watchdog = setInterval(
       () => {
-        if (since !== undefined && performance.now() - since > options.hangMillis) {
-          lost("hang", `took longer than ${options.hangMillis} ms: its worker was terminated`)
+        if (since === undefined || performance.now() - since <= options.hangMillis) return
+        if (overran.has(next)) {
+          lost("hang", `took longer than ${options.hangMillis} ms twice: its worker was terminated`)
+        } else {
+          overran.add(next)
+          void worker?.terminate()
+          start()
         }
       },
       Math.min(250, options.hangMillis / 4)
