@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Progress } from "@electfeed/core"
+import { Progress } from "@electfeed/core"
 import { Console, Duration, Effect, Layer, Logger } from "effect"
 import type { Report } from "./Sync.ts"
 
@@ -34,35 +34,6 @@ export const logging = (format: LogFormat) =>
 const number = new Intl.NumberFormat("en-US")
 
 /**
- * `12.3 MB`.
- *
- * @since 0.1.0
- * @category formatting
- */
-export const bytes = (value: number): string => {
-  const units = ["B", "kB", "MB", "GB", "TB"]
-  let unit = 0
-  let scaled = value
-  while (scaled >= 1000 && unit < units.length - 1) {
-    scaled /= 1000
-    unit++
-  }
-  return unit === 0 ? `${value} B` : `${scaled.toFixed(scaled < 10 ? 2 : 1)} ${units[unit]}`
-}
-
-/**
- * `1.2 s`, `3 min 5 s`.
- *
- * @since 0.1.0
- * @category formatting
- */
-export const seconds = (millis: number): string => {
-  if (millis < 1000) return `${Math.round(millis)} ms`
-  if (millis < 60_000) return `${(millis / 1000).toFixed(1)} s`
-  return `${Math.floor(millis / 60_000)} min ${Math.round((millis % 60_000) / 1000)} s`
-}
-
-/**
  * A `ProgressReporter` that keeps one line on stderr up to date: bytes, rows, rate and ETA. On a
  * terminal it redraws in place; elsewhere (CI, a log file) it writes a line at most every few seconds.
  * With JSON logs it logs a structured progress entry instead.
@@ -82,7 +53,10 @@ export const progressReporter = (format: LogFormat, stream: NodeJS.WriteStream =
       const elapsed = Math.max(1, now - begun)
       const rate = (report.phase === "download" ? report.bytes : report.rows) / (elapsed / 1000)
       const fraction = report.totalBytes ? report.bytes / report.totalBytes : undefined
-      const eta = fraction && fraction > 0 && !report.done ? seconds((elapsed / fraction) * (1 - fraction)) : undefined
+      const eta =
+        fraction && fraction > 0 && !report.done
+          ? Progress.formatDuration((elapsed / fraction) * (1 - fraction))
+          : undefined
       if (format === "json") {
         if (!report.done && now - lastWrite < 2000) return Effect.void
         lastWrite = now
@@ -103,15 +77,19 @@ export const progressReporter = (format: LogFormat, stream: NodeJS.WriteStream =
       const measured = elapsed >= 250
       const details = [
         ...(measured
-          ? [report.phase === "download" ? `${bytes(rate)}/s` : `${number.format(Math.round(rate))} rows/s`]
+          ? [
+              report.phase === "download"
+                ? `${Progress.formatBytes(rate)}/s`
+                : `${number.format(Math.round(rate))} rows/s`
+            ]
           : []),
         ...(fraction !== undefined && !report.done ? [`${Math.round(fraction * 100)}%`] : []),
         ...(measured && eta !== undefined ? [`ETA ${eta}`] : [])
       ]
       const what =
         report.phase === "download"
-          ? `${report.done ? "downloaded" : "downloading"} ${bytes(report.bytes)}${
-              report.totalBytes && !report.done ? ` of ${bytes(report.totalBytes)}` : ""
+          ? `${report.done ? "downloaded" : "downloading"} ${Progress.formatBytes(report.bytes)}${
+              report.totalBytes && !report.done ? ` of ${Progress.formatBytes(report.totalBytes)}` : ""
             }`
           : `${report.done ? "read" : "reading"} ${number.format(report.rows)} rows`
       const line = `${report.source} ${report.stream}: ${what}${details.length > 0 ? ` (${details.join(", ")})` : ""}`
@@ -141,7 +119,7 @@ export const reportLine = (report: Report, round?: number): string => {
   if (report.skipped > 0) parts.push(`${report.skipped} malformed rows skipped`)
   const head = `${report.source}${round === undefined ? "" : ` poll ${round}`}`
   const tail = report.error === undefined ? "" : `; failed: ${report.error.message}`
-  return `${head}: ${parts.join(", ")} in ${seconds(report.millis)}${tail}`
+  return `${head}: ${parts.join(", ")} in ${Progress.formatDuration(report.millis)}${tail}`
 }
 
 /**
@@ -182,5 +160,5 @@ export const cadence = (duration: Duration.Duration): string => {
   const millis = Duration.toMillis(duration)
   if (millis % 3_600_000 === 0) return `${millis / 3_600_000} h`
   if (millis % 60_000 === 0) return `${millis / 60_000} min`
-  return seconds(millis)
+  return Progress.formatDuration(duration)
 }

@@ -8,6 +8,7 @@
 import { Http, Redaction, SourceError } from "@electfeed/core"
 import { Effect, Schema } from "effect"
 import { HttpClientRequest } from "effect/http"
+import pkg from "../package.json" with { type: "json" }
 import type { Format, Settings } from "./Config.ts"
 
 /**
@@ -24,7 +25,7 @@ export const sourceId = "ballotpedia"
  * @since 0.1.0
  * @category identity
  */
-export const connector = "@electfeed/ballotpedia@0.1.0"
+export const connector: string = Http.connectorOf(pkg)
 
 /**
  * A dataset as `getQueryList` lists it.

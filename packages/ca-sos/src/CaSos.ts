@@ -16,6 +16,7 @@
 import { Http, Retry, Source, SourceError } from "@electfeed/core"
 import { Effect, Result, Stream } from "effect"
 import { HttpClientRequest } from "effect/http"
+import pkg from "../package.json" with { type: "json" }
 import * as Config from "./Config.ts"
 import * as ContestId from "./ContestId.ts"
 import * as Endpoints from "./Endpoints.ts"
@@ -35,7 +36,7 @@ export const id = "ca-sos"
  * @since 0.1.0
  * @category metadata
  */
-export const connector = "@electfeed/ca-sos@0.1.0"
+export const connector: string = Http.connectorOf(pkg)
 
 /**
  * The stream of contest results.

@@ -82,11 +82,8 @@ const isContestData = (data: unknown): data is ContestResult =>
 /**
  * Whether a contest's counts went down from `previous` to `next`: a selection (matched by name) lost
  * votes, or fewer precincts report. Sources clear pre-election test data this way.
- *
- * @since 0.1.0
- * @category changes
  */
-export const isRegression = (previous: unknown, next: unknown): boolean => {
+const isRegression = (previous: unknown, next: unknown): boolean => {
   if (!isContestData(previous) || !isContestData(next)) return false
   if (next.reporting.precinctsReporting < previous.reporting.precinctsReporting) return true
   const before = new Map(previous.selections.map((s) => [s.name, s.votes]))

@@ -37,10 +37,11 @@ import * as Lock from "./internal/downloadLock.ts"
 import * as Part from "./internal/downloadPart.ts"
 import * as Response from "./internal/downloadResponse.ts"
 import { formatBytes, formatDuration } from "./internal/format.ts"
+import { retryClass } from "./internal/retryClass.ts"
 import * as Progress from "./Progress.ts"
 import { redactUrl } from "./Redaction.ts"
 import * as Retry from "./Retry.ts"
-import { AuthError, ConfigError, retryClass, type SourceError, Transient } from "./SourceError.ts"
+import { AuthError, ConfigError, type SourceError, Transient } from "./SourceError.ts"
 
 /**
  * The directory where downloads are kept while they run. Apps point it at their data directory so that
@@ -146,13 +147,8 @@ export type DownloadResult =
       readonly observedAt: DateTime.Utc
     }
 
-/**
- * S3's answer to a presigned URL past its expiry.
- *
- * @since 0.1.0
- * @category predicates
- */
-export const isS3Expired = (status: number, body: string): boolean =>
+/** S3's answer to a presigned URL past its expiry. */
+const isS3Expired = (status: number, body: string): boolean =>
   status === 403 && body.includes("AccessDenied") && /expired/i.test(body)
 
 const maxExpiriesWithoutProgress = 5

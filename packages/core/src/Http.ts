@@ -15,10 +15,9 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import {
   type DateTime,
-  Duration,
+  type Duration,
   type Effect,
   Layer,
-  type Option,
   type Redacted,
   type Schema,
   type SchemaIssue,
@@ -28,9 +27,9 @@ import {
 import type { Headers, HttpClient, HttpClientRequest } from "effect/http"
 import type { RateLimiter } from "effect/persistence"
 import type { Provenance } from "./Feed.ts"
-import * as Classify from "./internal/classify.ts"
 import * as ClientEngine from "./internal/client.ts"
 import * as JsonText from "./internal/jsonText.ts"
+import * as Manifest from "./internal/manifest.ts"
 import * as RateLimit from "./RateLimit.ts"
 import type * as Retry from "./Retry.ts"
 import type { ConfigError, DecodeError, SourceError } from "./SourceError.ts"
@@ -70,6 +69,17 @@ export interface ClientOptions {
   readonly retry?: Retry.RetryPolicy | undefined
   readonly rateLimit?: RateLimit.RateLimitPolicy | undefined
 }
+
+/**
+ * The `connector` of {@link ClientOptions} (and of a source) from the connector package's own
+ * `package.json`, so a version bump reaches provenance and the user agent:
+ * `connectorOf(pkg)` is `"@electfeed/ca-sos@0.1.0"` for `import pkg from "../package.json" with { type: "json" }`.
+ * Throws when `name` or `version` is missing or malformed.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const connectorOf: (manifest: unknown) => string = Manifest.connectorOf
 
 /**
  * A response whose body has been read whole.
@@ -227,49 +237,20 @@ export const decodeJsonText: <S extends Schema.Top, E>(
  */
 export const makeClient: (options: ClientOptions) => Effect.Effect<Client, ConfigError, Services> = ClientEngine.make
 
-/**
- * The wait a `Retry-After` header asks for, from seconds or an HTTP-date, measured from `now` (epoch ms).
- *
- * @since 0.1.0
- * @category retry
- */
-export const retryAfter: (headers: Headers.Headers, now: number) => Option.Option<Duration.Duration> =
-  Classify.retryAfter
+// One kept-alive connection pool, destroyed (all sockets closed) when the layer's scope ends.
+const undiciPool: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerUndiciOptions({
+  connect: { timeout: 10_000 },
+  keepAliveTimeout: 30_000,
+  connections: 8
+})
 
 /**
- * Settings of the shared undici connection pool.
+ * Everything a source needs to talk HTTP: undici with one kept-alive connection pool (8 connections per
+ * origin, 10 s to connect, idle connections closed after 30 s) and the in-memory rate limiter. Clients made
+ * by {@link makeClient} decode the gzip, brotli and deflate bodies they asked for and follow redirects
+ * themselves.
  *
  * @since 0.1.0
  * @category layers
  */
-export interface PoolOptions {
-  /** Longest wait to open a connection. Default 10 s. */
-  readonly connectTimeout?: Duration.Input
-  /** How long an idle kept-alive connection stays open. Default 30 s. */
-  readonly keepAliveTimeout?: Duration.Input
-  /** Connections per origin. Default 8. */
-  readonly connectionsPerOrigin?: number
-}
-
-/**
- * The undici `HttpClient` for sources: one kept-alive connection pool, destroyed (all sockets closed)
- * when the layer's scope ends. (Clients made by {@link makeClient} decode gzip, brotli and deflate bodies
- * they asked for, and follow redirects themselves.)
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerUndici = (options?: PoolOptions): Layer.Layer<HttpClient.HttpClient> =>
-  NodeHttpClient.layerUndiciOptions({
-    connect: { timeout: Duration.toMillis(Duration.fromInputUnsafe(options?.connectTimeout ?? "10 seconds")) },
-    keepAliveTimeout: Duration.toMillis(Duration.fromInputUnsafe(options?.keepAliveTimeout ?? "30 seconds")),
-    connections: options?.connectionsPerOrigin ?? 8
-  })
-
-/**
- * Everything a source needs to talk HTTP, with defaults: {@link layerUndici} and the in-memory rate limiter.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layer: Layer.Layer<Services> = Layer.mergeAll(layerUndici(), RateLimit.layerMemory)
+export const layer: Layer.Layer<Services> = Layer.mergeAll(undiciPool, RateLimit.layerMemory)

@@ -3,11 +3,13 @@
  *
  * Sources call {@link report}; the app installs a {@link ProgressReporter} that draws a progress line, logs
  * JSON, or ignores it (the default). Reports are cheap: sources send them at most every few hundred
- * kilobytes or rows.
+ * kilobytes or rows. {@link formatBytes} and {@link formatDuration} write sizes and times the way core's own
+ * logs and messages do.
  *
  * @since 0.1.0
  */
-import { Context, Effect } from "effect"
+import { Context, type Duration, Effect } from "effect"
+import * as Format from "./internal/format.ts"
 
 /**
  * Where a read of a bulk stream stands.
@@ -52,3 +54,19 @@ export const report = (progress: ProgressReport): Effect.Effect<void> =>
     const reporter = yield* ProgressReporter
     yield* reporter(progress)
   })
+
+/**
+ * `12.3 MB`, `512 B`: a byte count as people read it (decimal units).
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatBytes: (bytes: number) => string = Format.formatBytes
+
+/**
+ * `350 ms`, `1.2 s`, `42 s`, `2 min 5 s`: a duration as people read it.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatDuration: (duration: Duration.Input) => string = Format.formatDuration

@@ -15,11 +15,8 @@ import { Redacted } from "effect"
  * these names, any parameter whose name contains `signature`, `credential`, `token`, `secret` or
  * `password`, or starts with `X-Amz-` or `X-Goog-`, is dropped too, and so are the parameters of an
  * Azure shared access signature (`sv`, `se`, `sp`, …) in a URL that carries its `sig`.
- *
- * @since 0.1.0
- * @category redaction
  */
-export const signingParameters: ReadonlySet<string> = new Set([
+const signingParameters: ReadonlySet<string> = new Set([
   "signature",
   "sig",
   "awsaccesskeyid",

@@ -1,14 +1,15 @@
 /**
  * Retries, decided once for every source: exponential backoff with jitter, a cap on each wait, a bound on
  * attempts and on total time, and the API's `Retry-After` honoured. Only {@link SourceError}s that
- * {@link retryClass} calls `transient` or `rate-limited` are tried again, and a `Retry-After` longer than
+ * are `Transient` or `RateLimited` are tried again, and a `Retry-After` longer than
  * `maxRetryAfter` is refused rather than waited out: the error is returned at once.
  *
  * @since 0.1.0
  */
 import { Context, Duration, Effect, Option, Random, Schedule, Schema } from "effect"
 import { formatDuration } from "./internal/format.ts"
-import { RateLimited, retryClass, type SourceError } from "./SourceError.ts"
+import { retryClass } from "./internal/retryClass.ts"
+import { RateLimited, type SourceError } from "./SourceError.ts"
 
 /**
  * How a source retries. Each source sets its own; {@link defaultPolicy} is safe for a public API.
@@ -128,11 +129,8 @@ const refused = (policy: RetryPolicy, error: SourceError): SourceError =>
 /**
  * The wait before the next attempt: the backoff step, capped at `maxDelay`, with `jitter` of it
  * randomised away, and never shorter than the `Retry-After` the API sent.
- *
- * @since 0.1.0
- * @category policies
  */
-export const nextDelay = (
+const nextDelay = (
   policy: RetryPolicy,
   step: Duration.Duration,
   error: SourceError
@@ -143,13 +141,8 @@ export const nextDelay = (
     return Duration.max(jittered, retryAfterOf(error))
   })
 
-/**
- * The policy as a `Schedule` over {@link SourceError}s, for use with `Effect.retry`.
- *
- * @since 0.1.0
- * @category policies
- */
-export const schedule = (policy: RetryPolicy) => {
+/** The policy as a `Schedule` over {@link SourceError}s. */
+const schedule = (policy: RetryPolicy) => {
   const maxElapsed = Duration.toMillis(Duration.fromInputUnsafe(policy.maxElapsed))
   return Schedule.exponential(policy.baseDelay).pipe(
     Schedule.setInputType<SourceError>(),

@@ -229,29 +229,3 @@ const isAnySourceError = Schema.is(SourceError)
  * @category guards
  */
 export const isSourceError = (u: unknown): u is SourceError => isAnySourceError(u)
-
-/**
- * How retry treats an error: `transient` and `rate-limited` are tried again (the latter no sooner than
- * the API asked), `permanent` never is.
- *
- * @since 0.1.0
- * @category retry
- */
-export type RetryClass = "transient" | "rate-limited" | "permanent"
-
-/**
- * The one place that decides which errors are worth another attempt.
- *
- * @since 0.1.0
- * @category retry
- */
-export const retryClass = (error: SourceError): RetryClass => {
-  switch (error._tag) {
-    case "Transient":
-      return "transient"
-    case "RateLimited":
-      return "rate-limited"
-    default:
-      return "permanent"
-  }
-}

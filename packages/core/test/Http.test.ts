@@ -3,7 +3,7 @@ import { gzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Option, Schema } from "effect"
 import { HttpClientRequest } from "effect/http"
-import { type Http, Retry, Source, type SourceError } from "../src/index.ts"
+import { Http, Retry, Source, type SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
 import * as Simulator from "../src/testing/Simulator.ts"
 import { client, failure, fetchPath, secret, text } from "./fixtures/Clients.ts"
@@ -226,4 +226,22 @@ describe("Http", () => {
       assert.strictEqual(failure(exit)._tag, "ConfigError")
     })
   )
+})
+
+describe("Http.connectorOf", () => {
+  it("is name@version of a package.json, and refuses one without a valid name or version", () => {
+    assert.strictEqual(
+      Http.connectorOf({ name: "@electfeed/ca-sos", version: "1.4.0-next.2", private: false }),
+      "@electfeed/ca-sos@1.4.0-next.2"
+    )
+    for (const manifest of [
+      { name: "@electfeed/ca-sos" },
+      { name: "@electfeed/ca-sos", version: "latest" },
+      { version: "1.0.0" },
+      { name: "Bad Name", version: "1.0.0" },
+      null
+    ]) {
+      assert.throws(() => Http.connectorOf(manifest))
+    }
+  })
 })

@@ -1,8 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Option, Ref } from "effect"
-import { Headers } from "effect/http"
-import { Http, Retry, SourceError } from "../src/index.ts"
+import { Retry, SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
+import * as Simulator from "../src/testing/Simulator.ts"
+import { failure, fetchPath, text } from "./fixtures/Clients.ts"
 
 const transient = new SourceError.Transient({ source: "s", url: "u", reason: "server", status: 503, detail: "busy" })
 
@@ -130,14 +131,31 @@ describe("Retry", () => {
     })
   )
 
-  it("reads Retry-After as seconds or as an HTTP-date", () => {
-    const now = Date.parse("2026-11-03T20:00:00Z")
-    const wait = (value: string) =>
-      Option.map(Http.retryAfter(Headers.fromInput({ "retry-after": value }), now), Duration.toMillis)
-    assert.deepStrictEqual(wait("2"), Option.some(2000))
-    assert.deepStrictEqual(wait("Tue, 03 Nov 2026 20:00:07 GMT"), Option.some(7000))
-    assert.deepStrictEqual(wait("Tue, 03 Nov 2026 19:59:00 GMT"), Option.some(0))
-    assert.deepStrictEqual(wait("soon"), Option.none())
-    assert.deepStrictEqual(Http.retryAfter(Headers.empty, now), Option.none())
-  })
+  it.effect("reads a 429's Retry-After as seconds or as an HTTP-date, measured from the clock", () =>
+    Effect.gen(function* () {
+      const retryAfter: Record<string, string> = {
+        "/seconds": "2",
+        "/date": "Thu, 01 Jan 1970 00:00:07 GMT",
+        "/past": "Wed, 31 Dec 1969 23:59:00 GMT",
+        "/unreadable": "soon"
+      }
+      const sim = yield* Simulator.serve((request) => {
+        const header = retryAfter[request.path]
+        return text(429, "slow down", header === undefined ? {} : { "retry-after": header })
+      })
+      const wait = (path: string) =>
+        Effect.map(Effect.exit(fetchPath(sim.url, path, { retry: Retry.policy({ maxAttempts: 1 }) })), (exit) => {
+          const error = failure(exit)
+          assert.instanceOf(error, SourceError.RateLimited)
+          return Option.map((error as SourceError.RateLimited).retryAfter, Duration.toMillis)
+        })
+      assert.deepStrictEqual(yield* wait("/seconds"), Option.some(2000))
+      // An HTTP-date is measured from the response's arrival, which the virtual clock's steps move past 0.
+      const untilDate = Option.getOrElse(yield* wait("/date"), () => -1)
+      assert.isTrue(untilDate > 6000 && untilDate <= 7000, `waits ${untilDate} ms for a date 7 s after 0`)
+      assert.deepStrictEqual(yield* wait("/past"), Option.some(0))
+      assert.deepStrictEqual(yield* wait("/unreadable"), Option.none())
+      assert.deepStrictEqual(yield* wait("/absent"), Option.none())
+    })
+  )
 })

@@ -64,21 +64,6 @@ describe("SourceError", () => {
     ])
   })
 
-  it("classifies errors for retry in one place", () => {
-    assert.deepStrictEqual(errors.map(SourceError.retryClass), [
-      "permanent",
-      "permanent",
-      "permanent",
-      "rate-limited",
-      "transient",
-      "permanent",
-      "permanent",
-      "permanent",
-      "rate-limited",
-      "permanent"
-    ])
-  })
-
   it("round-trips through its schema, for storage", () => {
     for (const error of errors) {
       const stored = JSON.parse(JSON.stringify(Schema.encodeSync(SourceError.SourceError)(error)))

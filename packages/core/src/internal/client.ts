@@ -10,6 +10,7 @@ import { guardBody, overBudget, readAll } from "./body.ts"
 import { retryAfter, statusError, transportError } from "./classify.ts"
 import { decoderFor, defaultAcceptEncoding } from "./contentEncoding.ts"
 import { formatDuration } from "./format.ts"
+import * as Gate from "./gate.ts"
 import { decodeJsonText } from "./jsonText.ts"
 import { isRedirect, redirectRequest } from "./redirect.ts"
 import { fullUrl, hostOf, isAbsolute, joinUrl, originOf, resolveLocation } from "./url.ts"
@@ -37,7 +38,7 @@ export const make = Effect.fnUntraced(function* (
   const bodyTimeout = Duration.fromInputUnsafe(options.bodyTimeout ?? "30 seconds")
   const totalTimeout = Duration.fromInputUnsafe(options.totalTimeout ?? "5 minutes")
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024
-  const gate = yield* RateLimit.makeGate(source, options.rateLimit ?? RateLimit.defaultPolicy, policy.maxRetryAfter)
+  const gate = yield* Gate.make(source, options.rateLimit ?? RateLimit.defaultPolicy, policy.maxRetryAfter)
   const plainHeaders: Array<readonly [string, string]> = []
   const secretHeaders: Array<readonly [string, Redacted.Redacted<string>]> = []
   for (const [name, value] of Object.entries(options.headers ?? {})) {
@@ -73,7 +74,7 @@ export const make = Effect.fnUntraced(function* (
   const exchange = (
     request: HttpClientRequest.HttpClientRequest,
     url: string,
-    ticket: RateLimit.Ticket,
+    ticket: Gate.Ticket,
     deadline: number,
     budget: Duration.Duration
   ) =>
