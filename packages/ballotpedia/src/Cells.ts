@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { Numbers } from "@electfeed/core"
 import { Schema, SchemaGetter } from "effect"
 
 const Scalar = Schema.Union([Schema.String, Schema.Finite, Schema.Boolean, Schema.Null]).annotate({
@@ -67,22 +68,13 @@ export const Flag = Text.pipe(
 )
 
 /**
- * A whole number written in digits, an empty cell as null.
+ * A whole number written in digits, plain or grouped by commas (core's `Numbers.IntFromCount`), an empty
+ * cell as null.
  *
  * @since 0.1.0
  * @category cells
  */
-export const Count = Text.pipe(
-  Schema.check(
-    Schema.makeFilter((value) => value === null || /^\d{1,15}$/.test(value), {
-      expected: "a whole number or an empty cell"
-    })
-  ),
-  Schema.decodeTo(Schema.NullOr(Schema.Int), {
-    decode: SchemaGetter.transform((value) => (value === null ? null : Number(value))),
-    encode: SchemaGetter.transform((value) => (value === null ? null : String(value)))
-  })
-)
+export const Count = Text.pipe(Schema.decodeTo(Schema.NullOr(Numbers.IntFromCount)))
 
 /**
  * A calendar date as `YYYY-MM-DD`, an empty cell as null.

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type { Feed } from "@electfeed/core"
+import { type Feed, Party } from "@electfeed/core"
 import { Result } from "effect"
 import * as ContestId from "./ContestId.ts"
 import * as Endpoints from "./Endpoints.ts"
@@ -144,15 +144,16 @@ const officeOf = (title: string, party: ContestId.Party | undefined): string => 
 }
 
 const yesNo = (item: typeof Wire.Justice.Type): Array<Feed.Selection> => [
-  { name: "Yes", party: null, votes: item.yesVotes, percent: item.yesPercent, incumbent: null },
-  { name: "No", party: null, votes: item.noVotes, percent: item.noPercent, incumbent: null }
+  { name: "Yes", party: null, partyCode: null, votes: item.yesVotes, percent: item.yesPercent, incumbent: null },
+  { name: "No", party: null, partyCode: null, votes: item.noVotes, percent: item.noPercent, incumbent: null }
 ]
 
 const withoutPadding = (number: string) => number.replace(/^0+(?=.)/, "")
 
 /**
  * The results of one contest: one for an office, one per measure, one per justice. `Non` (a
- * nonpartisan office) and an empty party become a null party.
+ * nonpartisan office) and an empty party become a null party. A candidate's `partyCode` is the SOS's
+ * code through core's party table: `Dem` is `DEM`, `Non` is `NON`, an empty or unknown code is null.
  *
  * @since 0.1.0
  * @category mapping
@@ -182,6 +183,7 @@ export const results = (contest: Wire.Contest, place: Place): ReadonlyArray<Keye
           selections: contest.candidates.map((c) => ({
             name: c.Name,
             party: c.Party === "Non" || c.Party === "" ? null : c.Party,
+            partyCode: Party.code(c.Party),
             votes: c.Votes,
             percent: c.Percent,
             incumbent: c.incumbent

@@ -15,8 +15,8 @@
  * @since 0.1.0
  */
 
-import { Feed } from "@electfeed/core"
-import { DateTime, Effect, Option, Schema, SchemaGetter, SchemaIssue } from "effect"
+import { Feed, LocalTime, Numbers } from "@electfeed/core"
+import { Effect, Result, Schema, SchemaGetter, SchemaIssue } from "effect"
 import { quote } from "./internal/quote.ts"
 
 const fromText = <To extends Schema.Top>(to: To, expected: string, read: (text: string) => To["Encoded"] | undefined) =>
@@ -34,31 +34,23 @@ const fromText = <To extends Schema.Top>(to: To, expected: string, read: (text: 
     })
   )
 
-const count = String.raw`\d{1,3}(?:,\d{3})+|\d+`
-
-const toCount = (text: string) => Number(text.replaceAll(",", ""))
-
 /**
  * `"6,455,637"` or `"7158901"` to 6455637 or 7158901.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const VoteCount = fromText(Schema.Int, 'a vote count like "1,234" or "1234"', (text) =>
-  new RegExp(`^(?:${count})$`).test(text) ? toCount(text) : undefined
-)
+export const VoteCount = Numbers.IntFromCount
 
 /**
- * `"52.5"` to 52.5.
+ * `"52.5"` to 52.5 (the SOS writes no `%` here).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Percent = fromText(Schema.Finite, 'a percent like "52.5"', (text) =>
-  /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : undefined
-)
+export const Percent = Numbers.percentFromString("absent")
 
-const reportingPattern = new RegExp(String.raw`^(\d+(?:\.\d+)?)% \((${count}) of (${count})\) precincts reporting$`)
+const reportingPattern = /^([\d.]+)% \(([\d,]+) of ([\d,]+)\) precincts reporting$/
 
 /**
  * `"96.3% (547 of 568) precincts reporting"` to `{ precinctsReporting: 547, precinctsTotal: 568,
@@ -72,9 +64,13 @@ export const Reporting = fromText(
   'reporting like "47% (11,408 of 19,788) precincts reporting"',
   (text) => {
     const match = reportingPattern.exec(text)
-    return match === null
+    if (match === null) return undefined
+    const percent = Numbers.parsePercent(match[1]!, "absent")
+    const precinctsReporting = Numbers.parseCount(match[2]!)
+    const precinctsTotal = Numbers.parseCount(match[3]!)
+    return percent === undefined || precinctsReporting === undefined || precinctsTotal === undefined
       ? undefined
-      : { precinctsReporting: toCount(match[2]!), precinctsTotal: toCount(match[3]!), percent: Number(match[1]) }
+      : { precinctsReporting, precinctsTotal, percent }
   }
 )
 
@@ -95,8 +91,6 @@ const months = [
 
 const timePattern = new RegExp(String.raw`^(${months.join("|")}) (\d{1,2}), (\d{4}), (\d{1,2}):(\d{2}) ([ap])\.m\.$`)
 
-const pacific = DateTime.zoneMakeNamedUnsafe("America/Los_Angeles")
-
 /**
  * Reads a `ReportingTime` as ISO-8601 with the Pacific offset in force at that moment, or `undefined`
  * when the text is not one. In the hour that repeats when daylight saving time ends, the earlier
@@ -108,22 +102,16 @@ const pacific = DateTime.zoneMakeNamedUnsafe("America/Los_Angeles")
 export const pacificIso = (text: string): string | undefined => {
   const match = timePattern.exec(text)
   if (match === null) return undefined
-  const month = months.indexOf(match[1]!) + 1
-  const [day, year, hour12, minute] = [match[2], match[3], match[4], match[5]].map(Number) as [
-    number,
-    number,
-    number,
-    number
-  ]
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  if (day < 1 || day > daysInMonth || hour12 < 1 || hour12 > 12 || minute > 59) return undefined
-  const hour = (hour12 % 12) + (match[6] === "p" ? 12 : 0)
-  return Option.getOrUndefined(
-    Option.map(
-      DateTime.makeZoned({ year, month, day, hour, minute }, { timeZone: pacific, adjustForTimeZone: true }),
-      (zoned) => DateTime.formatIsoOffset(zoned).replace(/\.000(?=[+-])/, "")
-    )
-  )
+  const hour = LocalTime.hour24(Number(match[4]), match[6] === "p" ? "pm" : "am")
+  if (hour === undefined) return undefined
+  const local = {
+    year: Number(match[3]),
+    month: months.indexOf(match[1]!) + 1,
+    day: Number(match[2]),
+    hour,
+    minute: Number(match[5])
+  }
+  return Result.getOrUndefined(LocalTime.isoInZone(local, "America/Los_Angeles"))
 }
 
 /**

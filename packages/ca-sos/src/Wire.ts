@@ -24,7 +24,7 @@ const contestFields = {
 
 const candidateFields = {
   Name: Schema.String,
-  /** A party code: `Dem`, `Rep`, `NPP`, `Grn`, `Lib`, `P&F`, `AI`, or `Non` for a nonpartisan office. */
+  /** A party code: `Dem`, `Rep`, `NPP`, `Grn`, `Lib`, `P&F`, `AI`, or `Non` for a nonpartisan office (core's `Party.code` reads each). */
   Party: Schema.String,
   Votes: Quirks.VoteCount,
   Percent: Quirks.Percent

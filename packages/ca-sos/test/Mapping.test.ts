@@ -89,4 +89,46 @@ describe("Mapping", () => {
     assert.strictEqual(officeOf(`${blank}x - Statewide Results`), `${blank}x`)
     assert.strictEqual(officeOf(`Senate${blank}District 3`), "Senate")
   })
+
+  it("keeps the SOS's party code and adds core's partyCode: known codes read as one, the rest as null", () => {
+    const origin = endpoint("/returns/governor")
+    const contest: Wire.Contest = {
+      ...header("Governor - Statewide Results"),
+      candidates: ["Dem", "Rep", "NPP", "Grn", "Lib", "P&F", "AI", "Non", "", "Whig"].map((Party, i) => ({
+        Name: `C${i}`,
+        Party,
+        Votes: i,
+        Percent: 0,
+        incumbent: false
+      }))
+    }
+    const [place] = Result.getOrThrow(Mapping.places(origin, [contest]))
+    const [result] = Mapping.results(contest, place!)
+    assert.deepStrictEqual(
+      result!.data.selections.map((s) => [s.party, s.partyCode]),
+      [
+        ["Dem", "DEM"],
+        ["Rep", "REP"],
+        ["NPP", "NPP"],
+        ["Grn", "GRN"],
+        ["Lib", "LIB"],
+        ["P&F", "PF"],
+        ["AI", "AIP"],
+        [null, "NON"],
+        [null, null],
+        ["Whig", null]
+      ]
+    )
+    const measures: Wire.Contest = {
+      ...header("Propositions - Statewide Results"),
+      "ballot-measures": [{ Name: "Prop", Number: "01", yesVotes: 1, yesPercent: 50, noVotes: 1, noPercent: 50 }]
+    }
+    const [measurePlace] = Result.getOrThrow(Mapping.places(endpoint("/returns/ballot-measures"), [measures]))
+    for (const result of Mapping.results(measures, measurePlace!)) {
+      assert.deepStrictEqual(
+        result.data.selections.map((s) => s.partyCode),
+        [null, null]
+      )
+    }
+  })
 })

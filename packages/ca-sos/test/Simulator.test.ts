@@ -52,6 +52,8 @@ describe("Simulator", () => {
         sim.step()
       }
       assert.strictEqual(sim.position, sim.steps - 1, "step() stays on the last update")
+      sim.reset()
+      assert.strictEqual(sim.position, 0, "reset() goes back to the first update")
       assert.isTrue(polls[0]!.changed.every((event) => event.change === "added"))
       for (const [i, poll] of polls.entries()) {
         assert.isAbove(poll.changed.length, 0, `poll ${i} saw no change`)

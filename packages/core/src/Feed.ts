@@ -1,5 +1,5 @@
 /**
- * The normalized feed model (contract version 1): the envelope every source emits and the entities it
+ * The normalized feed model (contract version 1.1): the envelope every source emits and the entities it
  * carries. An app that reads the feed never needs to know which connector produced an event.
  *
  * Values are plain JSON shapes, so an event is its own wire format: {@link encode} turns it into stable
@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
-import { DateTime, Result, Schema } from "effect"
+import { DateTime, Effect, Result, Schema } from "effect"
 import { writeStable } from "./internal/stableJson.ts"
 import { loneSurrogateAt } from "./internal/wellFormed.ts"
 
@@ -36,7 +36,8 @@ export const Provenance = Schema.Struct({
 export type Provenance = typeof Provenance.Type
 
 /**
- * `{ state, county, district }`: `state` a USPS code, `county` a name or null, `district` a string or null.
+ * `{ state, county, district, precinct? }`: `state` a USPS code, `county` a name or null, `district` a
+ * string or null, and (from 1.1) `precinct` the precinct's name when the reporting unit is a precinct.
  *
  * @since 0.1.0
  * @category schemas
@@ -44,7 +45,9 @@ export type Provenance = typeof Provenance.Type
 export const Jurisdiction = Schema.Struct({
   state: Schema.String.check(Schema.isPattern(/^[A-Z]{2}$/)),
   county: Nullable(Schema.String),
-  district: Nullable(Schema.String)
+  district: Nullable(Schema.String),
+  /** @since 0.2.0 */
+  precinct: Schema.optionalKey(Schema.String)
 })
 
 /**
@@ -62,15 +65,24 @@ export const Reporting = Schema.Struct({
 /**
  * One choice in a contest: a candidate, or `Yes` / `No` of a measure or retention.
  *
+ * `party` is the source's own word; `partyCode` (from 1.1) is that word through core's table
+ * (`Party.code`), null where the table does not know it or there is no party. An event written before 1.1
+ * has no `partyCode` and decodes with null. `voteTypes` (from 1.1, only where the source reports them):
+ * votes by how they were cast, by the source's name of each way, adding up to `votes`.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const Selection = Schema.Struct({
   name: Schema.String,
   party: Nullable(Schema.String),
+  /** @since 0.2.0 */
+  partyCode: Nullable(Schema.String).pipe(Schema.withDecodingDefaultKey(Effect.succeed(null))),
   votes: NonNegativeInt,
   percent: Schema.Finite,
-  incumbent: Nullable(Schema.Boolean)
+  incumbent: Nullable(Schema.Boolean),
+  /** @since 0.2.0 */
+  voteTypes: Schema.optionalKey(Schema.Record(Schema.String, NonNegativeInt))
 })
 
 /**
@@ -199,12 +211,13 @@ export const DatasetRow = Schema.Struct({
 export type DatasetRow = typeof DatasetRow.Type
 
 /**
- * Added by the feed layer when a consumer asks for changes.
+ * Added by the feed layer when a consumer asks for changes. `removed` (from 1.1): an entity that every
+ * snapshot of its stream listed is no longer listed; `data` is its last stored state.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Change = Schema.Literals(["added", "changed"])
+export const Change = Schema.Literals(["added", "changed", "removed"])
 
 /**
  * @since 0.1.0

@@ -40,6 +40,27 @@ export * as Feed from "./Feed.ts"
 export * as Http from "./Http.ts"
 
 /**
+ * Local times in a named zone or with a US zone abbreviation, to ISO-8601 instants.
+ *
+ * @since 0.2.0
+ */
+export * as LocalTime from "./LocalTime.ts"
+
+/**
+ * Counts and percents as sources write them (`"1,234"`, `"96.3%"`).
+ *
+ * @since 0.2.0
+ */
+export * as Numbers from "./Numbers.ts"
+
+/**
+ * The party-code table: one code per party, whatever word a source writes.
+ *
+ * @since 0.2.0
+ */
+export * as Party from "./Party.ts"
+
+/**
  * Progress of long work.
  *
  * @since 0.1.0

@@ -9,3 +9,8 @@
  * @since 0.1.0
  */
 export * as Simulator from "./testing/Simulator.ts"
+
+/**
+ * @since 0.2.0
+ */
+export * as Timeline from "./testing/Timeline.ts"

@@ -14,8 +14,8 @@ const contest = (votes: number): Feed.ContestResult => ({
   reporting: { precinctsReporting: 547, precinctsTotal: 568, percent: 96.3 },
   updatedAt: "2024-11-05T23:55:00-08:00",
   selections: [
-    { name: "Ana Ruiz", party: "Dem", votes, percent: 59.2, incumbent: true },
-    { name: "Bo Chen", party: "Rep", votes: 100, percent: 40.8, incumbent: false }
+    { name: "Ana Ruiz", party: "Dem", partyCode: "DEM", votes, percent: 59.2, incumbent: true },
+    { name: "Bo Chen", party: "Rep", partyCode: "REP", votes: 100, percent: 40.8, incumbent: false }
   ]
 })
 
@@ -114,5 +114,71 @@ describe("Feed", () => {
       assert.isTrue(Result.isFailure(part))
       assert.include(Result.isFailure(part) ? part.failure : "", at)
     }
+  })
+
+  describe("1.1 additions", () => {
+    const withPartyCode = (data: Feed.ContestResult, partyCode: string | null): Feed.ContestResult => ({
+      ...data,
+      selections: data.selections.map((s, i) => (i === 0 ? { ...s, partyCode } : s))
+    })
+
+    it.effect("requires partyCode as text or null, and reads an event written before 1.1 as null", () =>
+      Effect.gen(function* () {
+        const decoded = yield* Feed.decodeEvent(JSON.parse(Feed.encode(event(contest(200)))))
+        assert.deepStrictEqual(
+          (decoded.data as Feed.ContestResult).selections.map((s) => s.partyCode),
+          ["DEM", "REP"]
+        )
+        const before = JSON.parse(Feed.encode(event(contest(200))))
+        for (const selection of before.data.selections) delete selection.partyCode
+        const old = yield* Feed.decodeEvent(before)
+        assert.deepStrictEqual(
+          (old.data as Feed.ContestResult).selections.map((s) => s.partyCode),
+          [null, null]
+        )
+        assert.isTrue(Schema.is(Feed.Selection)(withPartyCode(contest(1), null).selections[0]))
+        assert.isFalse(Schema.is(Feed.Selection)({ ...contest(1).selections[0], partyCode: 3 }))
+        assert.isFalse(Schema.is(Feed.Selection)({ ...contest(1).selections[0], partyCode: undefined }))
+      })
+    )
+
+    it("keeps voteTypes and precinct optional, typed, and out of the bytes when absent", () => {
+      const base = contest(200)
+      const selection = base.selections[0]!
+      assert.isTrue(Schema.is(Feed.Selection)({ ...selection, voteTypes: { "Election Day": 150, Absentee: 50 } }))
+      assert.isFalse(Schema.is(Feed.Selection)({ ...selection, voteTypes: { "Election Day": -1 } }))
+      assert.isFalse(Schema.is(Feed.Selection)({ ...selection, voteTypes: { "Election Day": 1.5 } }))
+      const precinct = { ...base, jurisdiction: { ...base.jurisdiction, precinct: "0042" } }
+      assert.isTrue(Schema.is(Feed.ContestResult)(precinct))
+      assert.isFalse(Schema.is(Feed.ContestResult)({ ...base, jurisdiction: { ...base.jurisdiction, precinct: 42 } }))
+      assert.notInclude(Feed.encode(event(base)), `"voteTypes"`)
+      assert.notInclude(Feed.encode(event(base)), `"precinct"`)
+    })
+
+    it("encodes 1.1 fields in sorted key order, and changes the hash only where the data changed", () => {
+      const base = contest(200)
+      const reordered: Feed.ContestResult = {
+        ...base,
+        selections: base.selections.map(({ votes, partyCode, name, ...rest }) => ({ votes, ...rest, name, partyCode }))
+      }
+      assert.strictEqual(Feed.encode(event(reordered)), Feed.encode(event(base)))
+      assert.strictEqual(Feed.contentHash(reordered), Feed.contentHash(base))
+      const selection = JSON.parse(Feed.encode(event(base))).data.selections[0]
+      assert.deepStrictEqual(Object.keys(selection), ["incumbent", "name", "party", "partyCode", "percent", "votes"])
+      assert.notStrictEqual(Feed.contentHash(withPartyCode(base, null)), Feed.contentHash(base))
+      const voteTypes = {
+        ...base,
+        selections: [{ ...base.selections[0]!, voteTypes: { Mail: 200 } }, base.selections[1]!]
+      }
+      assert.notStrictEqual(Feed.contentHash(voteTypes), Feed.contentHash(base))
+      assert.strictEqual(Feed.contentHash({ ...base, selections: [...base.selections] }), Feed.contentHash(base))
+    })
+
+    it.effect("accepts removed as a change", () =>
+      Effect.gen(function* () {
+        yield* Feed.decodeEvent({ ...event(contest(1)), change: "removed" })
+        assert.isTrue(Exit.isFailure(yield* Effect.exit(Feed.decodeEvent({ ...event(contest(1)), change: "gone" }))))
+      })
+    )
   })
 })

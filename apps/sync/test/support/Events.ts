@@ -26,6 +26,7 @@ export const contest = (key: string, votes: ReadonlyArray<number>, reporting: nu
       selections: votes.map((v, i) => ({
         name: `Candidate ${i}`,
         party: "Dem",
+        partyCode: "DEM",
         votes: v,
         percent: 0,
         incumbent: false

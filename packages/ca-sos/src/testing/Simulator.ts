@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Simulator } from "@electfeed/core/simulator"
+import { Simulator, Timeline } from "@electfeed/core/simulator"
 import { Effect, Result, type Scope } from "effect"
 import * as Endpoints from "../Endpoints.ts"
 import * as Data from "./Data.ts"
@@ -43,6 +43,12 @@ export interface CaSosSimulator extends Simulator.Simulator {
   readonly position: number
   /** Serves the next update; on the last one, stays there. */
   readonly step: () => void
+  /**
+   * Serves the update it started at again.
+   *
+   * @since 0.1.1
+   */
+  readonly reset: () => void
 }
 
 const reply = (status: number, contentType: string, body: string): Simulator.Reply => ({
@@ -95,16 +101,19 @@ export const bodyText = (
  */
 export const handler =
   (data: Data.Data, position: () => number): Simulator.Handler =>
-  (request) => {
-    if (request.method !== "GET") return text(405, "Method Not Allowed")
-    if (request.path === "/returns/query") return query(data, position(), request)
-    const endpoint = Endpoints.parse(request.path)
-    const format = request.url.searchParams.get("f") === "csv" ? "csv" : "json"
-    const body = Result.isSuccess(endpoint) ? bodyText(data, endpoint.success, position(), format) : undefined
-    return body === undefined
-      ? text(404, "Not Found")
-      : reply(200, format === "csv" ? "text/csv" : "application/json", body)
-  }
+  (request) =>
+    answer(data, position(), request)
+
+const answer = (data: Data.Data, position: number, request: Simulator.SimRequest): Simulator.Reply => {
+  if (request.method !== "GET") return text(405, "Method Not Allowed")
+  if (request.path === "/returns/query") return query(data, position, request)
+  const endpoint = Endpoints.parse(request.path)
+  const format = request.url.searchParams.get("f") === "csv" ? "csv" : "json"
+  const body = Result.isSuccess(endpoint) ? bodyText(data, endpoint.success, position, format) : undefined
+  return body === undefined
+    ? text(404, "Not Found")
+    : reply(200, format === "csv" ? "text/csv" : "application/json", body)
+}
 
 /**
  * Starts the simulator until the scope closes. Reading a folder that does not exist is a defect.
@@ -116,19 +125,20 @@ export const serve = (options?: Options): Effect.Effect<CaSosSimulator, never, S
   Effect.gen(function* () {
     const source = options?.data ?? "builtin"
     const data = source === "builtin" ? Data.builtin : yield* Effect.sync(() => Folder.load(source.folder))
-    let position = options?.timeline === true ? 0 : data.steps - 1
+    // The versions are the updates' positions: `data` renders each one on request.
+    const positions = Array.from({ length: Math.max(1, data.steps) }, (_, i) => i) as [number, ...Array<number>]
+    const timeline = Timeline.make(positions, { start: options?.timeline === true ? "first" : "last" })
     const server = yield* Simulator.serve(
-      handler(data, () => position),
+      Timeline.handler(timeline, (position, request) => answer(data, position, request)),
       options?.port === undefined ? undefined : { port: options.port }
     )
     return {
       ...server,
       steps: data.steps,
       get position() {
-        return position
+        return timeline.position
       },
-      step: () => {
-        position = Math.min(position + 1, data.steps - 1)
-      }
+      step: timeline.advance,
+      reset: timeline.reset
     }
   })
