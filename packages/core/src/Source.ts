@@ -7,13 +7,19 @@
  * given this checkpoint back continues after it. Everything a connector needs besides its API's
  * specifics (HTTP, retries, rate limits, errors, downloads, decoding) comes from core.
  *
+ * Most sources are declared with {@link define} and its stream constructors {@link snapshot} and
+ * {@link bulk}, which own the read protocol; {@link make} stays for sources whose reads fit neither.
+ *
  * @since 0.1.0
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Effect, type FileSystem, Layer, Schema, Stream } from "effect"
 import type { Row, RowOutcome } from "./Decoding.ts"
+import * as Define from "./Define.ts"
 import { EntityKind, type FeedEvent } from "./Feed.ts"
 import * as Http from "./Http.ts"
+import * as Bulk from "./internal/bulk.ts"
+import * as Snapshot from "./internal/snapshot.ts"
 import { ConfigError, type DecodeError, type SourceError } from "./SourceError.ts"
 
 /**
@@ -229,3 +235,70 @@ export const rowsToItems = <E, R>(
         : toEvent(outcome).pipe(Effect.map(event), Effect.catch(malformed))
     })
   )
+
+/**
+ * A source declared as its id, package, config schema, HTTP settings and streams; core owns the rest.
+ * See `Define.ts`.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const define: typeof Define.define = (definition) => Define.define(definition)
+
+/**
+ * A stream of documents polled again and again: conditional GETs, and an unchanged body neither decoded
+ * nor emitted.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const snapshot: typeof Snapshot.make = (options) => Snapshot.make(options)
+
+/**
+ * A stream of a large JSON-array or CSV file behind expiring links: a resumable download, rows decoded
+ * as they stream from disk, malformed rows reported, a checkpoint every N rows.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const bulk: typeof Bulk.make = (options) => Bulk.make(options)
+
+/**
+ * Told what became of each snapshot request (`decoded`, `not-modified`, `same-body`): how a test sees
+ * that an unchanged document was not decoded.
+ *
+ * @since 0.2.0
+ * @category snapshots
+ */
+export const SnapshotListener = Snapshot.SnapshotListener
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type {
+  Definition,
+  HttpSettings,
+  StreamContext,
+  StreamDefinition,
+  Streams,
+  StreamsContext
+} from "./Define.ts"
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type { BulkOptions, BulkSettings } from "./internal/bulk.ts"
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type { Entity } from "./internal/entities.ts"
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type { BodyDecoder, SnapshotContext, SnapshotEvent, SnapshotOptions } from "./internal/snapshot.ts"

@@ -6,5 +6,6 @@ Conformance.suite({
   source: Example.source,
   simulator: Example.serve,
   config: Example.config,
-  badCredentials: (url) => ({ baseUrl: url, apiKey: Redacted.make("wrong-key") })
+  badCredentials: (url) => ({ baseUrl: url, apiKey: Redacted.make("wrong-key") }),
+  fileTarget: Example.isFileRequest
 })

@@ -3,11 +3,11 @@
  *
  * @since 0.1.0
  */
-import type { Feed } from "@electfeed/core"
-import type { Contest } from "./Wire.ts"
+import { type Feed, Party, type Source } from "@electfeed/core"
+import type { Contest, Results } from "./Wire.ts"
 
 /**
- * The state's USPS code.
+ * The state's USPS code. The conformance suite fails while it is the placeholder `XX`.
  *
  * @since 0.1.0
  * @category constants
@@ -40,9 +40,19 @@ export const contestResult = (contest: Contest, updatedAt: string): Feed.Contest
     selections: contest.candidates.map((c) => ({
       name: c.name,
       party: c.party,
+      partyCode: Party.code(c.party),
       votes: c.votes,
       percent: percentOf(c.votes, total),
       incumbent: c.incumbent
     }))
   }
 }
+
+/**
+ * The contests of a body, keyed by the API's contest id.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const contests = (body: Results): ReadonlyArray<Source.Entity<"ContestResult">> =>
+  body.contests.map((contest) => ({ key: contest.id, data: contestResult(contest, body.updated) }))

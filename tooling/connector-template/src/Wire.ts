@@ -1,9 +1,18 @@
 /**
- * The bodies the API sends, as it sends them.
+ * The API's endpoints, and the bodies they send as they send them.
  *
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { HttpClientRequest } from "effect/http"
+
+/**
+ * Every contest's results.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const results = HttpClientRequest.get("/v1/results")
 
 /**
  * One choice on the ballot.
@@ -39,7 +48,7 @@ export const Contest = Schema.Struct({
 export type Contest = typeof Contest.Type
 
 /**
- * `GET /v1/results`: every contest, and when the results were last updated (ISO-8601 with offset).
+ * The body of {@link results}: every contest, and when the results were last updated (ISO-8601 with offset).
  *
  * @since 0.1.0
  * @category schemas

@@ -2,7 +2,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { generate } from "../new-connector.ts"
+import { generate, variant } from "../new-connector.ts"
 
 const template = path.resolve(import.meta.dirname, "../../connector-template")
 
@@ -56,10 +56,56 @@ describe("new-connector", () => {
     fs.rmSync(root, { recursive: true, force: true })
   })
 
+  it("makes a public source by default: no key, no marker, no line of the template's own", () => {
+    const root = workspace()
+    generate({ root, template, id: "ny-boe", name: "New York" })
+    const text = allText(path.join(root, "packages", "ny-boe"))
+    for (const leftover of ["apiKey", "x-api-key", "api-key", "// public", "<!--", "template: true"]) {
+      assert.notInclude(text, leftover)
+    }
+    const config = fs.readFileSync(path.join(root, "packages", "ny-boe", "test", "Conformance.test.ts"), "utf8")
+    assert.include(config, "config: (url) => ({ baseUrl: url }),")
+    fs.rmSync(root, { recursive: true, force: true })
+  })
+
+  it("with --auth api-key, wires the key through the config, the source, the simulator and the tests", () => {
+    const root = workspace()
+    generate({ root, template, id: "ny-boe", name: "New York", auth: "api-key" })
+    const target = path.join(root, "packages", "ny-boe")
+    const read = (file: string) => fs.readFileSync(path.join(target, file), "utf8")
+    assert.include(read("src/Config.ts"), "  apiKey: Schema.RedactedFromValue(")
+    assert.include(read("src/NyBoe.ts"), '    headers: { "x-api-key": config.apiKey },')
+    assert.include(read("src/testing/Simulator.ts"), 'export const defaultApiKey = "ny-boe-simulator-key"')
+    assert.include(read("test/Conformance.test.ts"), "  badCredentials: (url) =>")
+    assert.notInclude(read("test/Conformance.test.ts"), "config: (url) => ({ baseUrl: url }),")
+    assert.include(read("README.md"), "| `apiKey`")
+    const text = allText(target)
+    for (const leftover of ["api-key:", "// public", "<!--", "template: true"]) assert.notInclude(text, leftover)
+    fs.rmSync(root, { recursive: true, force: true })
+  })
+
+  it("keeps or drops each marked line for the variant asked for", () => {
+    const text = [
+      "a",
+      "  b, // public",
+      "  // api-key: c,",
+      "  // api-key:",
+      " * // api-key: d",
+      "row <!-- api-key -->",
+      "| cell <!-- api-key --> |",
+      "other row <!-- public -->",
+      "  e // template: the template's own",
+      "note <!-- template -->"
+    ].join("\n")
+    assert.deepStrictEqual(variant(text, "none").split("\n"), ["a", "  b,", "other row"])
+    assert.deepStrictEqual(variant(text, "api-key").split("\n"), ["a", "  c,", "", " * d", "row", "| cell |"])
+  })
+
   it("refuses a bad id, a missing name and a package that exists", () => {
     const root = workspace()
     assert.throws(() => generate({ root, template, id: "NY BOE", name: "x" }), /lowercase words/)
     assert.throws(() => generate({ root, template, id: "ny-boe", name: " " }), /name/)
+    assert.throws(() => generate({ root, template, id: "ny-boe", name: "x", auth: "oauth" as never }), /--auth/)
     generate({ root, template, id: "ny-boe", name: "New York" })
     assert.throws(() => generate({ root, template, id: "ny-boe", name: "New York" }), /already exists/)
     fs.rmSync(root, { recursive: true, force: true })

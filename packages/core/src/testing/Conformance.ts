@@ -22,9 +22,11 @@ import * as Download from "../Download.ts"
 import * as Feed from "../Feed.ts"
 import { RetryListener } from "../Retry.ts"
 import * as Source from "../Source.ts"
+import { checkpointCases } from "./internal/checkpointCases.ts"
 import * as Harness from "./internal/harness.ts"
 import { failureOf, realSleep, waitUntil } from "./internal/harness.ts"
 import { hostileCases } from "./internal/hostileCases.ts"
+import { placeholderCase } from "./internal/placeholders.ts"
 import type { SimRequest, Simulator } from "./Simulator.ts"
 
 /**
@@ -54,6 +56,19 @@ export interface SuiteOptions<Config> {
    * size, for the trickle and endless-body cases to pass.
    */
   readonly maxReadTime?: Duration.Input | undefined
+  /**
+   * The smallest config a user writes, as JSON: decoded by the source's schema, its defaults (a base URL,
+   * say) must hold no placeholder. Omit when the source has no such config.
+   */
+  readonly minimalConfig?: unknown
+  /**
+   * Cases a source is known to fail, each with why, until it is fixed: they run expecting to fail, so the
+   * suite goes red as soon as the gap is closed and the entry must go. `checkpoints`: the two checkpoint
+   * cases (a source that does not yet go on from its checkpoints).
+   */
+  readonly knownGaps?: { readonly checkpoints?: string | undefined } | undefined
+  /** Only for the connector template itself: its placeholders must be found rather than absent. */
+  readonly template?: boolean | undefined
   /** Virtual time advanced per millisecond of real time while a read runs. Default 20 ms. */
   readonly timeStep?: Duration.Input | undefined
 }
@@ -97,6 +112,14 @@ const withoutObservedAt = (event: Feed.FeedEvent) => Feed.stableJson({ ...event,
  * - an auth failure is typed and never retried;
  * - a malformed body gives a `DecodeError`, never a defect;
  * - interrupting a read frees its sockets;
+ * - a read given the first checkpoint of each stream (taken mid-read where a stream emits more than one)
+ *   emits exactly the events that followed it: nothing lost, nothing repeated;
+ * - a snapshot stream read again from its last checkpoint against unchanged data emits no events and
+ *   decodes nothing (a defined source tells it through `Source.SnapshotListener`; any other must get a
+ *   `304` for every request);
+ * - no placeholder of the connector template is left: no `TODO` in the source's id, connector,
+ *   description, the defaults of {@link SuiteOptions.minimalConfig} or any event, and no event of the
+ *   state `XX`;
  *
  * and, against hostile servers, that the read ends in a typed `SourceError` (a failure, or a row reported
  * and skipped; never a defect, never a hang: within {@link SuiteOptions.maxReadTime} of virtual time,
@@ -121,8 +144,8 @@ export const suite = <Config>(options: SuiteOptions<Config>): void => {
   // Bulk sources download into a folder of the suite's own, removed when it ends.
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), `electfeed-conformance-${source.id}-`))
   afterAll(() => fs.rmSync(downloads, { recursive: true, force: true }))
-  const readOnce = (config: Config) =>
-    readAll(source, config).pipe(Effect.provideService(Download.DownloadDirectory, downloads))
+  const readOnce = (config: Config, readOptions?: Source.ReadOptions) =>
+    readAll(source, config, readOptions).pipe(Effect.provideService(Download.DownloadDirectory, downloads))
   const read = (config: Config) => withVirtualTime(Effect.exit(readOnce(config)), step)
 
   describe(`${source.id} conformance`, () => {
@@ -289,6 +312,9 @@ export const suite = <Config>(options: SuiteOptions<Config>): void => {
         assert.isTrue(sim.requests.find((r) => r.fault === "Stall")!.aborted, "the stalled response was not abandoned")
       })
     )
+
+    checkpointCases(options, readOnce, step)
+    placeholderCase(options, readOnce, step)
   })
 
   hostileCases(options, readOnce)

@@ -5,32 +5,33 @@
  */
 import { Simulator } from "@electfeed/core/simulator"
 import type { Effect, Scope } from "effect"
-import type { Results } from "../Wire.ts"
+import * as Wire from "../Wire.ts"
 import * as Data from "./Data.ts"
 
+// api-key: /**
+// api-key:  * The key the simulator accepts unless told otherwise.
+// api-key:  *
+// api-key:  * @since 0.1.0
+// api-key:  * @category defaults
+// api-key:  */
+// api-key: export const defaultApiKey = "example-state-simulator-key"
+// api-key:
 /**
- * The key the simulator accepts unless told otherwise.
- *
- * @since 0.1.0
- * @category defaults
- */
-export const defaultApiKey = "example-state-simulator-key"
-
-/**
- * Serves `results` until the scope closes; a wrong key is refused with 401, any other path is 404.
+ * Serves `results` until the scope closes; any other path is 404.
+ * // api-key: A wrong key is refused with 401.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const serve = (options?: {
-  readonly apiKey?: string
-  readonly results?: Results
+  // api-key: readonly apiKey?: string
+  readonly results?: Wire.Results
 }): Effect.Effect<Simulator.Simulator, never, Scope.Scope> =>
   Simulator.serve((request) => {
-    if (request.headers["x-api-key"] !== (options?.apiKey ?? defaultApiKey)) {
-      return { status: 401, headers: { "content-type": "application/json" }, body: '{"error":"invalid key"}' }
-    }
-    if (request.method === "GET" && request.path === "/v1/results") {
+    // api-key: if (request.headers["x-api-key"] !== (options?.apiKey ?? defaultApiKey)) {
+    // api-key:   return { status: 401, headers: { "content-type": "application/json" }, body: '{"error":"invalid key"}' }
+    // api-key: }
+    if (request.method === Wire.results.method && request.path === Wire.results.url) {
       return {
         status: 200,
         headers: { "content-type": "application/json" },

@@ -1,0 +1,135 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import { HttpClientRequest } from "effect/http"
+import { Source } from "../src/index.ts"
+import * as Simulator from "../src/testing/Simulator.ts"
+import { keys, lastCheckpoints, read, readIn, served } from "./fixtures/DefineReads.ts"
+import * as Example from "./fixtures/Example.ts"
+
+const precincts = { streams: ["precincts"] }
+
+describe("Source.bulk", () => {
+  it.effect("emits a checkpoint every N rows and at the end", () =>
+    Effect.gen(function* () {
+      const sim = yield* Example.serveWith(served())
+      const items = yield* read(sim.url, precincts)
+      assert.deepStrictEqual(
+        items.map((item) =>
+          item._tag === "Event"
+            ? item.event.key
+            : item._tag === "Checkpoint"
+              ? `checkpoint ${(item.state as { rows: number }).rows}`
+              : "skipped"
+        ),
+        [
+          "precinct/P-1",
+          "precinct/P-2",
+          "checkpoint 2",
+          "precinct/P-3",
+          "precinct/P-4",
+          "checkpoint 4",
+          "precinct/P-5",
+          "checkpoint 5"
+        ]
+      )
+    })
+  )
+
+  it.effect("resumes mid-file from a checkpoint: the rows after it, once", () =>
+    Effect.gen(function* () {
+      const sim = yield* Example.serveWith(served())
+      const first = yield* read(sim.url, precincts)
+      const midway = first.find((item) => item._tag === "Checkpoint")!
+      assert.strictEqual(midway._tag === "Checkpoint" && (midway.state as { complete: boolean }).complete, false)
+      const resumed = yield* read(sim.url, {
+        ...precincts,
+        checkpoints: { precincts: (midway as { state: Schema.Json }).state }
+      })
+      assert.deepStrictEqual(keys(resumed), [
+        "precincts precinct/P-3",
+        "precincts precinct/P-4",
+        "precincts precinct/P-5"
+      ])
+    })
+  )
+
+  it.effect("reads nothing of a file read to the end, and every row of a changed one", () =>
+    Effect.gen(function* () {
+      const data = served()
+      const sim = yield* Example.serveWith(data)
+      const first = yield* read(sim.url, precincts)
+      const again = yield* read(sim.url, { ...precincts, checkpoints: lastCheckpoints(first) })
+      assert.deepStrictEqual(keys(again), [])
+      assert.strictEqual(sim.requests.at(-1)!.status, 304)
+      data.precincts = JSON.stringify([{ precinct: "P-9", registered: 1 }])
+      const changed = yield* read(sim.url, { ...precincts, checkpoints: lastCheckpoints(first) })
+      assert.deepStrictEqual(keys(changed), ["precincts precinct/P-9"])
+    })
+  )
+
+  it.effect("reports a malformed row, skips it and goes on", () =>
+    Effect.gen(function* () {
+      const data = served()
+      data.precincts = JSON.stringify([
+        { precinct: "P-1", registered: 1 },
+        { precinct: "P-2", registered: "many" },
+        { precinct: "P-3", registered: 3 }
+      ])
+      const sim = yield* Example.serveWith(data)
+      const items = yield* read(sim.url, precincts)
+      const skipped = items.flatMap((item) => (item._tag === "Skipped" ? [item.error] : []))
+      assert.strictEqual(skipped.length, 1)
+      assert.strictEqual(skipped[0]!.row, 1)
+      assert.strictEqual(skipped[0]!.column, "registered")
+      assert.deepStrictEqual(keys(items), ["precincts precinct/P-1", "precincts precinct/P-3"])
+      // The skipped row counts: the resumed read goes on after it.
+      assert.deepStrictEqual(
+        items.flatMap((item) => (item._tag === "Checkpoint" ? [(item.state as { rows: number }).rows] : [])),
+        [2, 3]
+      )
+    })
+  )
+
+  it.effect("reads a CSV file by its header's names", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.serve((request) =>
+        request.path === "/link"
+          ? { status: 200, body: JSON.stringify({ url: `http://${request.headers.host}/files/rows.csv` }) }
+          : { status: 200, headers: { "content-type": "text/csv" }, body: 'id,name\r\n1,"Ruiz, Ana"\r\n2,Bo\r\n' }
+      )
+      const source = Source.define({
+        id: "csv",
+        package: { name: "csv", version: "1.0.0" },
+        description: "a CSV file",
+        config: Schema.Struct({ url: Schema.String }),
+        http: (config) => ({ baseUrl: config.url }),
+        streams: {
+          people: Source.bulk({
+            kind: "DatasetRow",
+            key: "person/<id>",
+            description: "people",
+            link: ({ client }) =>
+              Effect.map(
+                client.json(HttpClientRequest.get("/link"), Schema.Struct({ url: Schema.String })),
+                ({ value }) => value.url
+              ),
+            format: "csv",
+            row: Schema.Struct({ id: Schema.String, name: Schema.String }),
+            entity: (row, { index }) => ({
+              key: ["person", row.id],
+              data: { dataset: "people", row: index, columns: { name: row.name } }
+            })
+          })
+        }
+      })
+      const items = yield* readIn(source, { url: sim.url })
+      assert.deepStrictEqual(
+        items.flatMap((item) =>
+          item._tag === "Event" && item.event.kind === "DatasetRow" ? [item.event.data.columns] : []
+        ),
+        [{ name: "Ruiz, Ana" }, { name: "Bo" }]
+      )
+      assert.deepStrictEqual(keys(items), ["people person/1", "people person/2"])
+    })
+  )
+})
