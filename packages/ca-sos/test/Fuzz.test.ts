@@ -2,26 +2,7 @@
  * Every family's bodies, JSON and CSV, against mutated copies: each ends in events or a typed
  * `SourceError`, never a defect or a hang. The seed is fixed, so a failure here is the same every run.
  */
-import { assert, describe, it } from "@effect/vitest"
-import { Fuzz } from "@electfeed/core/testing"
-import { Effect } from "effect"
+import { FuzzSuite } from "@electfeed/core/testing"
 import { targets } from "./FuzzTargets.ts"
 
-const seed = 20261201
-
-// Past this a body is a hang. Generous, as a test shares the machine: a body that is slow for a bad reason
-// (time growing with the square of its size, a loop) takes far longer.
-const hangMillis = 10_000
-
-describe("Fuzz", () => {
-  for (const target of targets) {
-    it.effect(`${target.name}: 500 mutated bodies, no defect, no hang`, () =>
-      Effect.gen(function* () {
-        assert.isAbove(target.seeds.length, 0)
-        const report = yield* Fuzz.run(target, { bodies: 500, seed, hangMillis })
-        assert.deepStrictEqual(report.failures, [])
-        assert.strictEqual(report.ok + report.typed, 500)
-      })
-    )
-  }
-})
+FuzzSuite.suite(targets, { bodies: 500 })

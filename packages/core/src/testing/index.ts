@@ -1,5 +1,5 @@
 /**
- * Test support for connectors: the simulator server toolkit and the conformance kit.
+ * Test support for connectors: the simulator server toolkit, timelines and the conformance kit.
  *
  * @since 0.1.0
  */
@@ -15,6 +15,18 @@ export * as Conformance from "./Conformance.ts"
 export * as Fuzz from "./Fuzz.ts"
 
 /**
+ * @since 0.2.0
+ */
+export * as FuzzSuite from "./FuzzSuite.ts"
+
+/**
  * @since 0.1.0
  */
 export * as Simulator from "./Simulator.ts"
+
+/**
+ * A simulator's versions over time.
+ *
+ * @since 0.2.0
+ */
+export * as Timeline from "./Timeline.ts"
