@@ -45,7 +45,8 @@ for (const backend of backends) {
                 const before = yield* tableSizes
                 const [second] = yield* Sync.syncOnce([caSos])
                 assert.strictEqual(second!.added + second!.changed, 0)
-                assert.strictEqual(second!.events, first!.events)
+                // Its checkpoints say every body is the one stored: nothing is decoded or emitted again.
+                assert.strictEqual(second!.events, 0)
                 assert.deepStrictEqual(yield* tableSizes, before)
               })
             )

@@ -1,26 +1,28 @@
 /**
- * The California Secretary of State's election-night results API as an electfeed source.
+ * The California Secretary of State's election-night results API as an electfeed source, declared with
+ * core's `Source.define`.
  *
- * A read fetches every endpoint of the config (or {@link Endpoints.defaults}) and every batch of
- * contest ids, decodes the bodies (JSON, or CSV with `format: "csv"`), and emits:
+ * A read fetches every endpoint of the config (or {@link Endpoints.defaults}) and every batch of contest
+ * ids, decodes the bodies (JSON, or CSV with `format: "csv"`), and emits:
  *
  * - on stream `contests`, one `ContestResult` per office contest, measure and justice, keyed by contest id;
  * - on stream `county-status` (when `/returns/status` is among the endpoints), one `DatasetRow` per county.
  *
- * Each stream ends with a checkpoint holding the SHA-256 of every body read. Retries, the rate limit and
- * the classification of failures (a 404, which the API also answers for what needs authentication, is
- * `NotFound` and never retried) are core's.
+ * Core owns the rest: conditional requests and body hashes (a body unchanged since the checkpoint is
+ * neither decoded nor emitted), the envelope, keys, checkpoints, retries, the rate limit and the
+ * classification of failures (a 404, which the API also answers for what needs authentication, is
+ * `NotFound` and never retried).
  *
  * @since 0.1.0
  */
-import { Http, Retry, Source, SourceError } from "@electfeed/core"
-import { Effect, Result, Stream } from "effect"
-import { HttpClientRequest } from "effect/http"
+import { Http, Source, SourceError } from "@electfeed/core"
+import { Effect, Result } from "effect"
+import type { HttpClientRequest } from "effect/http"
 import pkg from "../package.json" with { type: "json" }
 import * as Config from "./Config.ts"
 import * as ContestId from "./ContestId.ts"
 import * as Endpoints from "./Endpoints.ts"
-import { contestItems, endpointRequest, queryRequest, type Request, statusItems } from "./internal/bodies.ts"
+import * as Bodies from "./internal/bodies.ts"
 
 /**
  * The connector id.
@@ -37,39 +39,6 @@ export const id = "ca-sos"
  * @category metadata
  */
 export const connector: string = Http.connectorOf(pkg)
-
-/**
- * The stream of contest results.
- *
- * @since 0.1.0
- * @category catalog
- */
-export const contestsStream: Source.StreamSpec = {
-  name: "contests",
-  kind: "ContestResult",
-  key: "the 14-digit contest id with its county code (a measure's own id carries its number); a justice adds /justice/<name>",
-  mode: "snapshot",
-  description: "Every contest of the endpoints and contest ids read: offices, measures (one each), justices (one each)"
-}
-
-/**
- * The stream of each county's reporting status, from `/returns/status`.
- *
- * @since 0.1.0
- * @category catalog
- */
-export const statusStream: Source.StreamSpec = {
-  name: "county-status",
-  kind: "DatasetRow",
-  key: "status/<county slug>",
-  mode: "snapshot",
-  description: "Each county's reporting status as the API gives it, one row per county"
-}
-
-interface Plan {
-  readonly requests: ReadonlyArray<Request>
-  readonly client: Http.ClientOptions
-}
 
 const configError = (detail: string) => new SourceError.ConfigError({ source: id, detail })
 
@@ -97,62 +66,53 @@ const plan = Effect.fnUntraced(function* (config: Config.Config) {
       "the batch query (contests) has no CSV format: read contests with format json, or name their endpoints"
     )
   }
-  const requests: Array<Request> = [
-    ...endpoints.map((endpoint) => endpointRequest(endpoint, { csv, optional: !explicit, county })),
-    ...Endpoints.queryBatches(ids).map(queryRequest)
+  const contests = [
+    ...endpoints.flatMap((endpoint): ReadonlyArray<Bodies.ContestsRequest> => {
+      const list = Endpoints.listOf(endpoint.target)
+      if (list === undefined) return []
+      const request = Bodies.endpointRequest(endpoint, csv)
+      return [{ request, origin: { _tag: "Endpoint", endpoint }, csv: csv ? list : undefined, optional: !explicit }]
+    }),
+    ...Endpoints.queryBatches(ids).map(Bodies.queryRequest)
   ]
-  if (requests.length === 0) return yield* configError("nothing to read: `endpoints` and `contests` are both empty")
-  return {
-    requests,
-    client: {
-      source: id,
-      connector,
-      baseUrl: config.baseUrl ?? Config.defaultBaseUrl,
-      rateLimit: config.rateLimit ?? Config.defaultRateLimit,
-      retry: Retry.policy(config.retry)
-    }
-  } satisfies Plan
+  const status = endpoints
+    .filter((endpoint) => endpoint.target._tag === "Status")
+    .map((endpoint) => Bodies.endpointRequest(endpoint, csv))
+  if (contests.length + status.length === 0) {
+    return yield* configError("nothing to read: `endpoints` and `contests` are both empty")
+  }
+  return { contests, status, csv, county }
 })
 
-const catalogOf = (planned: Plan): Source.Catalog =>
-  [contestsStream, statusStream].filter((spec) => planned.requests.some((request) => request.stream === spec.name))
-
-interface Fetched {
-  readonly items: ReadonlyArray<Source.ReadItem>
-  /** The body read, for the checkpoint; absent when a 404 was passed over. */
-  readonly body: { readonly url: string; readonly sha256: string } | undefined
+const contestsStream = (requests: ReadonlyArray<Bodies.ContestsRequest>) => {
+  // What each request asks, found again from the request core hands back.
+  const byRequest = new Map(requests.map((request) => [request.request, request]))
+  const of = (request: HttpClientRequest.HttpClientRequest) => byRequest.get(request)!
+  return Source.snapshot({
+    kind: "ContestResult",
+    key: "the 14-digit contest id with its county code (a measure's own id carries its number); a justice adds /justice/<name>",
+    description:
+      "Every contest of the endpoints and contest ids read: offices, measures (one each), justices (one each)",
+    requests: () => requests.map((request) => request.request),
+    optional: (request) => of(request).optional,
+    body: (body, context) => Bodies.contestsOf(context.client, of(context.request), body),
+    entities: (read, context) => Bodies.contestEntities(context.client, of(context.request), read, context.http)
+  })
 }
 
-const fetchItems = (client: Http.Client, request: Request): Effect.Effect<Fetched, SourceError.SourceError> => {
-  const fetched = Effect.flatMap(client.fetch(HttpClientRequest.get(request.url)), (body) =>
-    Effect.map(
-      request.stream === "contests" ? contestItems(client, request, body) : statusItems(client, request, body),
-      (items): Fetched => ({ items, body })
-    )
-  )
-  return request.stream === "contests" && request.optional
-    ? Effect.catchTag(fetched, "NotFound", (error) =>
-        Effect.as(Effect.logInfo(`passed over, not in this election: ${error.url}`), { items: [], body: undefined })
-      )
-    : fetched
-}
-
-const readStream = (client: Http.Client, planned: Plan, spec: Source.StreamSpec) =>
-  Stream.fromIterable(planned.requests.filter((request) => request.stream === spec.name)).pipe(
-    // One request at a time: the rate limit leaves no room for more, and the API sees a polite client.
-    Stream.mapEffect((request) => fetchItems(client, request)),
-    // A contest can come twice (a county breakdown's wider result, also asked for directly); the first is kept.
-    Stream.mapAccum(
-      () => ({ keys: new Set<string>(), bodies: [] as Array<{ readonly url: string; readonly sha256: string }> }),
-      (state, fetched: Fetched) => {
-        if (fetched.body !== undefined) state.bodies.push({ url: fetched.body.url, sha256: fetched.body.sha256 })
-        const fresh = fetched.items.filter((item) => item._tag !== "Event" || !state.keys.has(item.event.key))
-        for (const item of fresh) if (item._tag === "Event") state.keys.add(item.event.key)
-        return [state, fresh] as const
-      },
-      { onHalt: (state) => [Source.checkpoint(spec.name, { bodies: state.bodies })] }
-    )
-  )
+const statusStream = (
+  requests: ReadonlyArray<HttpClientRequest.HttpClientRequest>,
+  csv: boolean,
+  county: ContestId.County | undefined
+) =>
+  Source.snapshot({
+    kind: "DatasetRow",
+    key: "status/<county slug>",
+    description: "Each county's reporting status as the API gives it, one row per county",
+    requests: () => requests,
+    body: (body, context) => Bodies.statusRowsOf(context.client, csv, body),
+    entities: (rows, context) => Bodies.statusEntities(context.client, county, rows, context.http)
+  })
 
 /**
  * The source.
@@ -160,27 +120,21 @@ const readStream = (client: Http.Client, planned: Plan, spec: Source.StreamSpec)
  * @since 0.1.0
  * @category source
  */
-export const source = Source.make({
+export const source = Source.define({
   id,
-  connector,
+  package: pkg,
   description:
     "California Secretary of State election-night results (api.sos.ca.gov): every office, measure and retention contest",
-  configSchema: Config.Config,
-  catalog: (config) => Effect.map(plan(config), catalogOf),
-  check: Effect.fnUntraced(function* (config) {
-    const planned = yield* plan(config)
-    const client = yield* Http.makeClient(planned.client)
-    // The default set may name contests this election lacks; the status endpoint is always there.
-    const first = planned.requests.find((request) => request.stream !== "contests" || !request.optional)
-    yield* client.fetch(HttpClientRequest.get(first?.url ?? "/returns/status"))
+  config: Config.Config,
+  http: (config) => ({
+    baseUrl: config.baseUrl ?? Config.defaultBaseUrl,
+    rateLimit: config.rateLimit ?? Config.defaultRateLimit,
+    retry: config.retry
   }),
-  read: (config, options) =>
-    Stream.unwrap(
-      Effect.gen(function* () {
-        const planned = yield* plan(config)
-        const streams = yield* Source.selectStreams(id, catalogOf(planned), options)
-        const client = yield* Http.makeClient(planned.client)
-        return Stream.fromIterable(streams).pipe(Stream.flatMap((spec) => readStream(client, planned, spec)))
-      })
-    )
+  // The streams are those the config's requests go to; a config that cannot be read fails here.
+  streams: ({ config }) =>
+    Effect.map(plan(config), ({ contests, status, csv, county }) => ({
+      ...(contests.length === 0 ? {} : { contests: contestsStream(contests) }),
+      ...(status.length === 0 ? {} : { "county-status": statusStream(status, csv, county) })
+    }))
 })

@@ -16,16 +16,10 @@
  * @since 0.1.0
  */
 import { RateLimit, Retry } from "@electfeed/core"
-import { Result, Schema } from "effect"
+import { Schema } from "effect"
 import * as ContestId from "./ContestId.ts"
 import * as Endpoints from "./Endpoints.ts"
-
-const accepted = (parse: (text: string) => Result.Result<unknown, string>) =>
-  Schema.String.check(
-    Schema.makeFilter((text: string) =>
-      Result.match(parse(text), { onFailure: (reason) => reason, onSuccess: () => true })
-    )
-  )
+import { accepted } from "./internal/accepted.ts"
 
 /**
  * A county slug such as `lake` or `los-angeles`.

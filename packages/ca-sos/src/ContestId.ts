@@ -9,7 +9,9 @@
  *
  * @since 0.1.0
  */
-import { Result, Schema } from "effect"
+import { Party as CoreParty } from "@electfeed/core"
+import { Result } from "effect"
+import { accepted } from "./internal/accepted.ts"
 
 /**
  * A county of California: its code in contest ids, its name, and its slug in endpoint paths.
@@ -26,66 +28,16 @@ export interface County {
   readonly slug: string
 }
 
-const countyNames = [
-  "Alameda",
-  "Alpine",
-  "Amador",
-  "Butte",
-  "Calaveras",
-  "Colusa",
-  "Contra Costa",
-  "Del Norte",
-  "El Dorado",
-  "Fresno",
-  "Glenn",
-  "Humboldt",
-  "Imperial",
-  "Inyo",
-  "Kern",
-  "Kings",
-  "Lake",
-  "Lassen",
-  "Los Angeles",
-  "Madera",
-  "Marin",
-  "Mariposa",
-  "Mendocino",
-  "Merced",
-  "Modoc",
-  "Mono",
-  "Monterey",
-  "Napa",
-  "Nevada",
-  "Orange",
-  "Placer",
-  "Plumas",
-  "Riverside",
-  "Sacramento",
-  "San Benito",
-  "San Bernardino",
-  "San Diego",
-  "San Francisco",
-  "San Joaquin",
-  "San Luis Obispo",
-  "San Mateo",
-  "Santa Barbara",
-  "Santa Clara",
-  "Santa Cruz",
-  "Shasta",
-  "Sierra",
-  "Siskiyou",
-  "Solano",
-  "Sonoma",
-  "Stanislaus",
-  "Sutter",
-  "Tehama",
-  "Trinity",
-  "Tulare",
-  "Tuolumne",
-  "Ventura",
-  "Yolo",
-  "Yuba"
-] as const
+// Alphabetical, so that a county's code is its place here.
+const countyNames = (
+  "Alameda,Alpine,Amador,Butte,Calaveras,Colusa,Contra Costa,Del Norte,El Dorado,Fresno,Glenn,Humboldt," +
+  "Imperial,Inyo,Kern,Kings,Lake,Lassen,Los Angeles,Madera,Marin,Mariposa,Mendocino,Merced,Modoc,Mono," +
+  "Monterey,Napa,Nevada,Orange,Placer,Plumas,Riverside,Sacramento,San Benito,San Bernardino,San Diego," +
+  "San Francisco,San Joaquin,San Luis Obispo,San Mateo,Santa Barbara,Santa Clara,Santa Cruz,Shasta,Sierra," +
+  "Siskiyou,Solano,Sonoma,Stanislaus,Sutter,Tehama,Trinity,Tulare,Tuolumne,Ventura,Yolo,Yuba"
+).split(",")
+
+const slugOf = (name: string) => name.toLowerCase().replaceAll(" ", "-")
 
 /**
  * The 58 counties, in code order.
@@ -96,7 +48,7 @@ const countyNames = [
 export const counties: ReadonlyArray<County> = countyNames.map((name, index) => ({
   code: index + 1,
   name,
-  slug: name.toLowerCase().replaceAll(" ", "-")
+  slug: slugOf(name)
 }))
 
 /**
@@ -184,20 +136,17 @@ export interface Party {
 }
 
 /**
- * The parties with presidential primaries. Only American Independent's code (03) appears in an SOS
- * document; the other codes are our assumption, unconfirmed by the SOS.
+ * The parties with presidential primaries, named as in core's party table (`Party.table`). Only
+ * American Independent's code (03) appears in an SOS document; the other codes are our assumption,
+ * unconfirmed by the SOS.
  *
  * @since 0.1.0
  * @category parties
  */
-export const parties: ReadonlyArray<Party> = [
-  { code: 1, name: "Democratic", slug: "democratic" },
-  { code: 2, name: "Republican", slug: "republican" },
-  { code: 3, name: "American Independent", slug: "american-independent" },
-  { code: 4, name: "Green", slug: "green" },
-  { code: 5, name: "Libertarian", slug: "libertarian" },
-  { code: 6, name: "Peace and Freedom", slug: "peace-and-freedom" }
-]
+export const parties: ReadonlyArray<Party> = ["DEM", "REP", "AIP", "GRN", "LIB", "PF"].map((code, index) => {
+  const name = CoreParty.table.find((party) => party.code === code)!.name
+  return { code: index + 1, name, slug: slugOf(name) }
+})
 
 /**
  * The party with this slug, if there is one.
@@ -294,8 +243,4 @@ export const parse = (text: string): Result.Result<ContestId, string> => {
  * @since 0.1.0
  * @category schemas
  */
-export const ContestIdString = Schema.String.check(
-  Schema.makeFilter((text: string) =>
-    Result.match(parse(text), { onFailure: (reason) => reason, onSuccess: () => true })
-  )
-)
+export const ContestIdString = accepted(parse)

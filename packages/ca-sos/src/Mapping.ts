@@ -8,11 +8,10 @@
  *
  * @since 0.1.0
  */
-import { type Feed, Party } from "@electfeed/core"
+import { type Feed, Numbers, Party } from "@electfeed/core"
 import { Result } from "effect"
 import * as ContestId from "./ContestId.ts"
 import * as Endpoints from "./Endpoints.ts"
-import { quote } from "./internal/quote.ts"
 import type * as Wire from "./Wire.ts"
 
 /**
@@ -22,8 +21,8 @@ import type * as Wire from "./Wire.ts"
  * @category models
  */
 export interface Place {
-  /** The event key of the contest, and the stem of its measures' and justices' keys. */
-  readonly key: string
+  /** The parts of the contest's event key, and the stem of its measures' and justices' keys. */
+  readonly key: ReadonlyArray<string>
   readonly contestId: ContestId.ContestId | undefined
   readonly county: ContestId.County | undefined
   readonly district: number | undefined
@@ -42,18 +41,18 @@ export type Origin =
   | { readonly _tag: "Query"; readonly ids: ReadonlyArray<ContestId.ContestId> }
 
 /**
- * A contest result with its event key.
+ * A contest result with the parts of its event key (core encodes each and joins them with `/`).
  *
  * @since 0.1.0
  * @category models
  */
 export interface Keyed {
-  readonly key: string
+  readonly key: ReadonlyArray<string>
   readonly data: Feed.ContestResult
 }
 
 const placeOfId = (id: ContestId.ContestId): Place => ({
-  key: ContestId.format(id),
+  key: [ContestId.format(id)],
   contestId: id,
   county: ContestId.countyByCode(id.county),
   district: id.district === 0 ? undefined : id.district,
@@ -72,7 +71,7 @@ const placeAt = (
   let target = endpoint.target
   if (target._tag === "District" && target.district === "all") {
     const match = districtPattern.exec(contest.raceTitle)
-    if (match === null) return Result.fail(`no district number in the title ${quote(contest.raceTitle)}`)
+    if (match === null) return Result.fail(`no district number in the title ${Numbers.quote(contest.raceTitle)}`)
     target = { ...target, district: Number(match[1]) }
   }
   const id = Endpoints.contestIdOf(target, county)
@@ -80,7 +79,7 @@ const placeAt = (
   // Only the unexpired Senate term has no known id; its key says what it is instead.
   const area = String(county?.code ?? ContestId.wholeArea).padStart(2, "0")
   return Result.succeed({
-    key: `${Endpoints.path({ target, county: undefined }).slice("/returns/".length)}/${area}`,
+    key: [Endpoints.path({ target, county: undefined }).slice("/returns/".length), area],
     contestId: undefined,
     county,
     district: undefined,
@@ -201,7 +200,7 @@ export const results = (contest: Wire.Contest, place: Place): ReadonlyArray<Keye
           ? ContestId.format({ ...place.contestId, seat: Number(number) })
           : undefined
       return {
-        key: id ?? `${place.key}/measure/${number}`,
+        key: id === undefined ? [...place.key, "measure", number] : [id],
         data: {
           ...common,
           contestId: id ?? contestId,
@@ -216,7 +215,7 @@ export const results = (contest: Wire.Contest, place: Place): ReadonlyArray<Keye
   }
   const justices = contest["supreme-court"] ?? contest["courts-of-appeal"] ?? []
   return justices.map((justice) => ({
-    key: `${place.key}/justice/${justice.Name}`,
+    key: [...place.key, "justice", justice.Name],
     data: {
       ...common,
       contestId,

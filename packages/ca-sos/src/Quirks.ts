@@ -16,23 +16,7 @@
  */
 
 import { Feed, LocalTime, Numbers } from "@electfeed/core"
-import { Effect, Result, Schema, SchemaGetter, SchemaIssue } from "effect"
-import { quote } from "./internal/quote.ts"
-
-const fromText = <To extends Schema.Top>(to: To, expected: string, read: (text: string) => To["Encoded"] | undefined) =>
-  Schema.String.pipe(
-    Schema.decodeTo(to, {
-      decode: SchemaGetter.transformEffect((text: string, options) => {
-        const value = read(text)
-        return value === undefined
-          ? Effect.fail(
-              new SchemaIssue.InvalidValue({ message: `expected ${expected}, got ${quote(text)}` }, text, options)
-            )
-          : Effect.succeed(value)
-      }),
-      encode: SchemaGetter.forbidden(() => "the connector reads the SOS's text formats and never writes them")
-    })
-  )
+import { Result, Schema } from "effect"
 
 /**
  * `"6,455,637"` or `"7158901"` to 6455637 or 7158901.
@@ -59,7 +43,7 @@ const reportingPattern = /^([\d.]+)% \(([\d,]+) of ([\d,]+)\) precincts reportin
  * @since 0.1.0
  * @category schemas
  */
-export const Reporting = fromText(
+export const Reporting = Numbers.fromText(
   Feed.Reporting,
   'reporting like "47% (11,408 of 19,788) precincts reporting"',
   (text) => {
@@ -74,20 +58,7 @@ export const Reporting = fromText(
   }
 )
 
-const months = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December"
-]
+const months = "January February March April May June July August September October November December".split(" ")
 
 const timePattern = new RegExp(String.raw`^(${months.join("|")}) (\d{1,2}), (\d{4}), (\d{1,2}):(\d{2}) ([ap])\.m\.$`)
 
@@ -120,7 +91,7 @@ export const pacificIso = (text: string): string | undefined => {
  * @since 0.1.0
  * @category schemas
  */
-export const ReportingTime = fromText(Schema.String, 'a time like "November 5, 2024, 11:55 p.m."', pacificIso)
+export const ReportingTime = Numbers.fromText(Schema.String, 'a time like "November 5, 2024, 11:55 p.m."', pacificIso)
 
 /**
  * `"true"` or `"false"`, as a CSV cell writes a boolean.
@@ -128,6 +99,6 @@ export const ReportingTime = fromText(Schema.String, 'a time like "November 5, 2
  * @since 0.1.0
  * @category schemas
  */
-export const BooleanText = fromText(Schema.Boolean, '"true" or "false"', (text) =>
+export const BooleanText = Numbers.fromText(Schema.Boolean, '"true" or "false"', (text) =>
   text === "true" ? true : text === "false" ? false : undefined
 )

@@ -6,7 +6,7 @@
  */
 
 /**
- * The source, its id and streams.
+ * The source, declared with core's `Source.define`, its id and connector.
  *
  * @since 0.1.0
  */

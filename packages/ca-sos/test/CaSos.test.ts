@@ -264,6 +264,19 @@ describe("CaSos", () => {
     })
   )
 
+  it.effect("check passes on a default config whose election lacks the first family, and fails on a named one", () =>
+    Effect.gen(function* () {
+      const sim = yield* serve()
+      const president = (request: { readonly path: string }) => request.path === "/returns/president"
+      sim.inject({ _tag: "Status", status: 404, body: "Not Found" }, { times: 2, match: president })
+      const check = (config: Config.Config) =>
+        Effect.exit(source.check({ rateLimit: unlimited, ...config }).pipe(Effect.provide(Source.layer)))
+      assert.isTrue(Exit.isSuccess(yield* check({ baseUrl: sim.url })))
+      const named = failureOf(yield* check({ baseUrl: sim.url, endpoints: ["/returns/president"] }))
+      assert.strictEqual(named._tag, "NotFound")
+    })
+  )
+
   it.effect("faults on the wire go through core's retries and give the same events", () =>
     Effect.gen(function* () {
       const sim = yield* serve()
@@ -297,17 +310,14 @@ describe("CaSos", () => {
       }
       const items = yield* read(config)
       const checkpoints = items.filter((item) => item._tag === "Checkpoint")
+      assert.deepStrictEqual([...new Set(checkpoints.map((c) => c.stream))], ["contests", "county-status"])
+      // Core checkpoints after every request; the last of a stream ends it and holds every body's SHA-256.
+      const ofContests = checkpoints.filter((c) => c.stream === "contests")
+      assert.strictEqual(items.indexOf(ofContests.at(-1)!), contests(items).length + ofContests.length - 1)
+      const { requests } = ofContests.at(-1)!.state as { requests: Record<string, { sha256: string }> }
       assert.deepStrictEqual(
-        checkpoints.map((c) => c.stream),
-        ["contests", "county-status"]
-      )
-      assert.strictEqual(items.indexOf(checkpoints[0]!), contests(items).length)
-      const bodies = (checkpoints[0]!.state as { bodies: Array<{ url: string; sha256: string }> }).bodies
-      assert.deepStrictEqual(
-        bodies,
-        [...new Map(contests(items).map((e) => [e.provenance.url, e.provenance.sha256])).entries()].map(
-          ([url, sha256]) => ({ url, sha256 })
-        )
+        Object.values(requests).map((request) => request.sha256),
+        [...new Map(contests(items).map((e) => [e.provenance.url, e.provenance.sha256])).values()]
       )
       const before = sim.requests.length
       const statusOnly = yield* read(config, { streams: ["county-status"] })

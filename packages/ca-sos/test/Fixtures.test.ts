@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Http } from "@electfeed/core"
+import { Decoding } from "@electfeed/core"
 import { Effect } from "effect"
 import { Mapping, Wire } from "../src/index.ts"
 
@@ -39,7 +39,7 @@ const reportingOf = (text: string) => {
 
 // Contest ids and places come from the request, which a saved file no longer has.
 const nowhere: Mapping.Place = {
-  key: "fixture",
+  key: ["fixture"],
   contestId: undefined,
   county: undefined,
   district: undefined,
@@ -58,7 +58,11 @@ describe("real bodies in ../shared/fixtures/ca-sos", () => {
     it.effect(file, () =>
       Effect.gen(function* () {
         const text = readFileSync(path.join(folder, file), "utf8")
-        const decoded = yield* Http.decodeJsonText(Wire.Body, text, (detail, _, at) => new Error(`${at}: ${detail}`))
+        const decoded = yield* Decoding.decodeJsonText(
+          Wire.Body,
+          text,
+          (detail, _, at) => new Error(`${at}: ${detail}`)
+        )
         const raw = JSON.parse(text) as RawContest | ReadonlyArray<RawContest>
         const rawContests = Array.isArray(raw) ? raw : [raw as RawContest]
         const contests = Array.isArray(decoded) ? decoded : [decoded as Wire.Contest]

@@ -1,15 +1,23 @@
 /**
  * The connector's fuzz targets: each endpoint family's bodies, JSON and CSV, and the batch query's, decoded
- * into events as a read decodes them (without HTTP) and written as the store writes them. Seeds are the
+ * into entities as a read decodes them (without HTTP; core makes the events) and hashed as the store hashes them. Seeds are the
  * simulator's bodies at three updates of election night. Run as a script, it fuzzes them in worker threads:
  * `pnpm fuzz` (see core's `Fuzz.main`).
  */
-import { Feed, Http } from "@electfeed/core"
+import { Feed, Http, type SourceError } from "@electfeed/core"
 import { Fuzz } from "@electfeed/core/testing"
 import { DateTime, Effect, Result } from "effect"
 import { Headers } from "effect/http"
 import { CaSos, ContestId, Endpoints } from "../src/index.ts"
-import { contestItems, endpointRequest, queryRequest, type Request, statusItems } from "../src/internal/bodies.ts"
+import {
+  type ContestsRequest,
+  contestEntities,
+  contestsOf,
+  endpointRequest,
+  queryRequest,
+  statusEntities,
+  statusRowsOf
+} from "../src/internal/bodies.ts"
 import { Data, Election, Simulator } from "../src/testing/index.ts"
 
 const encoder = new TextEncoder()
@@ -34,15 +42,16 @@ const bodyOf = (bytes: Uint8Array, url: string): Http.Body => ({
   text: decoder.decode(bytes)
 })
 
-const decode = (request: Request) => (bytes: Uint8Array) =>
-  (request.stream === "contests"
-    ? contestItems(client, request, bodyOf(bytes, request.url))
-    : statusItems(client, request, bodyOf(bytes, request.url))
-  ).pipe(
-    Effect.map((items) =>
-      items.map((item) => (item._tag === "Event" ? Feed.contentHash(Feed.encode(item.event)) : item._tag))
-    )
-  )
+// A request for contests, or `/returns/status` read as `csv` says.
+type Request = ContestsRequest | { readonly status: true; readonly csv: boolean }
+
+const decode = (request: Request) => (bytes: Uint8Array) => {
+  const body = bodyOf(bytes, "status" in request ? "/returns/status" : request.request.url)
+  const entities: Effect.Effect<ReadonlyArray<unknown>, SourceError.DecodeError> = "status" in request
+    ? Effect.flatMap(statusRowsOf(client, request.csv, body), (rows) => statusEntities(client, undefined, rows, body))
+    : Effect.flatMap(contestsOf(client, request, body), (contests) => contestEntities(client, request, contests, body))
+  return Effect.map(entities, (all) => all.map((entity) => Feed.contentHash(entity)))
+}
 
 const updates = [0, Math.floor(Data.builtin.steps / 2), Data.builtin.steps - 1]
 
@@ -80,7 +89,18 @@ const families: ReadonlyArray<readonly [name: string, paths: ReadonlyArray<strin
 const endpointTargets = families.flatMap(([family, familyPaths]) =>
   (["json", "csv"] as const).map((format): Fuzz.Target => {
     const endpoints = familyPaths.map((path) => Result.getOrThrow(Endpoints.parse(path)))
-    const request = endpointRequest(endpoints[0]!, { csv: format === "csv", optional: false, county: undefined })
+    const [endpoint] = endpoints as [Endpoints.Endpoint]
+    const list = Endpoints.listOf(endpoint.target)
+    const csv = format === "csv"
+    const request: Request =
+      list === undefined
+        ? { status: true, csv }
+        : {
+            request: endpointRequest(endpoint, csv),
+            origin: { _tag: "Endpoint", endpoint },
+            csv: csv ? list : undefined,
+            optional: false
+          }
     return {
       name: `ca-sos/${family}-${format}`,
       format,

@@ -19,7 +19,7 @@ const endpoint = (path: string): Mapping.Origin => ({
 })
 
 const keysOf = (origin: Mapping.Origin, contests: ReadonlyArray<Wire.Contest>) =>
-  Result.map(Mapping.places(origin, contests), (places) => places.map((place) => place.key))
+  Result.map(Mapping.places(origin, contests), (places) => places.map((place) => place.key.join("/")))
 
 describe("Mapping", () => {
   it("places a county breakdown's results: the county's first, the wider one alone when outside", () => {
@@ -38,7 +38,7 @@ describe("Mapping", () => {
       Mapping.places(origin, [office("State Assembly Member District 33 - Districtwide Results")])
     )
     assert.deepStrictEqual(
-      places.map((p) => [p.key, p.district]),
+      places.map((p) => [p.key.join("/"), p.district]),
       [["13000033000059", 33]]
     )
     const failure = Mapping.places(origin, [office("State Assembly - Districtwide Results")])
@@ -61,7 +61,7 @@ describe("Mapping", () => {
       ]
     }
     assert.deepStrictEqual(
-      Mapping.results(measures, place).map(({ key, data }) => [key, data.contestId, data.measure?.number]),
+      Mapping.results(measures, place).map(({ key, data }) => [key.join("/"), data.contestId, data.measure?.number]),
       [
         ["19000000000059/measure/1A", "19000000000059", "1A"],
         ["19000000000759", "19000000000759", "7"]

@@ -13,7 +13,25 @@
  * @since 0.2.0
  */
 import { Schema } from "effect"
-import { fromText } from "./internal/textSchema.ts"
+import * as TextSchema from "./internal/textSchema.ts"
+
+/**
+ * A schema from text to `to`, by `read` (`undefined`: not such text), for a source's own text formats. A
+ * failure is a schema issue that says what was expected and quotes the text. It encodes with `write`, and
+ * refuses to without one.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const fromText = TextSchema.fromText
+
+/**
+ * Upstream text quoted in a message, cut to its first 80 characters: a field can be megabytes long.
+ *
+ * @since 0.2.0
+ * @category formatting
+ */
+export const quote: (text: string) => string = TextSchema.quote
 
 const countPattern = /^(?:\d{1,3}(?:,\d{3})+|\d+)$/
 
@@ -62,7 +80,7 @@ export const parsePercent = (text: string, sign: PercentSign = "optional"): numb
  * @since 0.2.0
  * @category schemas
  */
-export const IntFromCount = fromText(Schema.Int, 'a count like "1,234" or "1234"', parseCount, String)
+export const IntFromCount = TextSchema.fromText(Schema.Int, 'a count like "1,234" or "1234"', parseCount, String)
 
 /**
  * A schema from a percent written as `sign` says to a number.
@@ -71,7 +89,7 @@ export const IntFromCount = fromText(Schema.Int, 'a count like "1,234" or "1234"
  * @category schemas
  */
 export const percentFromString = (sign: PercentSign) =>
-  fromText(
+  TextSchema.fromText(
     Schema.Finite,
     sign === "required"
       ? 'a percent like "96.3%"'

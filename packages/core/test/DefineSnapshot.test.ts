@@ -160,4 +160,40 @@ describe("Source.snapshot of many requests", () => {
       assert.strictEqual(failureOf(exit)?._tag, "NotFound")
     })
   )
+
+  it.effect("check asks the first request that must be there, and passes over a 404 when every one is optional", () =>
+    Effect.gen(function* () {
+      const sim = yield* serveMany
+      const checked = (paths: ReadonlyArray<string>, optional: boolean) =>
+        Effect.exit(
+          Source.define({
+            id: "checked",
+            package: { name: "checked", version: "1.0.0" },
+            description: "documents some of which a day may lack",
+            config: Schema.Struct({ url: Schema.String }),
+            http: (config) => ({ baseUrl: config.url }),
+            streams: {
+              rows: Source.snapshot({
+                kind: "DatasetRow",
+                key: "the value",
+                description: "values",
+                requests: () => paths.map((path) => HttpClientRequest.get(path)),
+                body: Body,
+                entities: () => [],
+                optional: (request) => optional && request.url === "/missing"
+              })
+            }
+          })
+            .check({ url: sim.url })
+            .pipe(Effect.provide(Source.layer))
+        )
+      assert.isTrue(Exit.isSuccess(yield* checked(["/missing", "/a"], true)))
+      assert.deepStrictEqual(
+        sim.requests.map((request) => request.path),
+        ["/a"]
+      )
+      assert.isTrue(Exit.isSuccess(yield* checked(["/missing"], true)))
+      assert.strictEqual(failureOf(yield* checked(["/missing", "/a"], false))?._tag, "NotFound")
+    })
+  )
 })

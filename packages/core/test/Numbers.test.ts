@@ -52,4 +52,18 @@ describe("Numbers", () => {
     assert.isTrue(Exit.isFailure(exit))
     assert.isBelow(String(Exit.isFailure(exit) ? exit.cause : "").length, 1000)
   })
+
+  it.effect("fromText makes a source's own text format a schema that reads, quotes junk and writes back", () =>
+    Effect.gen(function* () {
+      const YesNo = Numbers.fromText(Schema.Boolean, '"yes" or "no"', (text) =>
+        text === "yes" ? true : text === "no" ? false : undefined
+      )
+      assert.strictEqual(yield* Schema.decodeUnknownEffect(YesNo)("yes"), true)
+      yield* rejects(YesNo, "maybe")
+      assert.isTrue(Exit.isFailure(Schema.encodeUnknownExit(YesNo)(true)), "without `write` it is read only")
+      const Written = Numbers.fromText(Schema.Boolean, '"yes" or "no"', (text) => text === "yes", String)
+      assert.strictEqual(yield* Schema.encodeUnknownEffect(Written)(false), "false")
+      assert.strictEqual(Numbers.quote("x".repeat(200)), JSON.stringify(`${"x".repeat(80)}…`))
+    })
+  )
 })

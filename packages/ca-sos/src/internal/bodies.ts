@@ -1,9 +1,11 @@
 /**
- * What the connector makes of one body, with no HTTP: a request's answer, JSON or CSV, decoded into feed
- * events. A body that cannot be read, whatever it holds, is a `DecodeError` naming it; never a defect.
+ * What the connector makes of one body, with no HTTP: the answer to a request, JSON or CSV, decoded into
+ * contests or county rows, and those into the entities core makes events of. A body that cannot be read,
+ * whatever it holds, is a `DecodeError` naming it; never a defect.
  */
-import { Decoding, Feed, Http, Source, type SourceError } from "@electfeed/core"
+import { Decoding, Feed, type Http, type Source, type SourceError } from "@electfeed/core"
 import { Effect, Result, type Schema, Stream } from "effect"
+import { HttpClientRequest } from "effect/http"
 import * as ContestId from "../ContestId.ts"
 import * as Endpoints from "../Endpoints.ts"
 import * as Mapping from "../Mapping.ts"
@@ -11,8 +13,7 @@ import * as Wire from "../Wire.ts"
 
 /** A request for contests: an endpoint or a batch query. */
 export interface ContestsRequest {
-  readonly stream: "contests"
-  readonly url: string
+  readonly request: HttpClientRequest.HttpClientRequest
   readonly origin: Mapping.Origin
   /** For a CSV body, the list its rows carry. */
   readonly csv: Wire.ListKey | undefined
@@ -20,50 +21,23 @@ export interface ContestsRequest {
   readonly optional: boolean
 }
 
-/** A request for `/returns/status`. */
-export interface StatusRequest {
-  readonly stream: "county-status"
-  readonly url: string
-  readonly csv: boolean
-  /** The county whose row is kept; all are when absent. */
-  readonly county: ContestId.County | undefined
-}
-
-/** One request of a read; `stream` is the name of the stream its events go to. */
-export type Request = ContestsRequest | StatusRequest
-
 /** The request for an endpoint, in JSON or CSV. */
-export const endpointRequest = (
-  endpoint: Endpoints.Endpoint,
-  options: { readonly csv: boolean; readonly optional: boolean; readonly county: ContestId.County | undefined }
-): Request => {
-  const list = Endpoints.listOf(endpoint.target)
-  const url = Endpoints.path(endpoint) + (options.csv ? "?f=csv" : "")
-  return list === undefined
-    ? { stream: "county-status", url, csv: options.csv, county: options.county }
-    : {
-        stream: "contests",
-        url,
-        origin: { _tag: "Endpoint", endpoint },
-        csv: options.csv ? list : undefined,
-        optional: options.optional
-      }
-}
+export const endpointRequest = (endpoint: Endpoints.Endpoint, csv: boolean) =>
+  HttpClientRequest.get(Endpoints.path(endpoint) + (csv ? "?f=csv" : ""))
 
 /** The batch query for `ids`, at most {@link Endpoints.maxQueryIds} of them. */
 export const queryRequest = (ids: ReadonlyArray<ContestId.ContestId>): ContestsRequest => ({
-  stream: "contests",
-  url: Endpoints.queryPath(ids.map(ContestId.format)),
+  request: HttpClientRequest.get(Endpoints.queryPath(ids.map(ContestId.format))),
   origin: { _tag: "Query", ids },
   csv: undefined,
   optional: false
 })
 
-/** What decoding needs of the client: the source's id, its errors and its provenance. */
-export type Decoder = Pick<Http.Client, "source" | "decodeError" | "provenance">
+/** What decoding needs of the client: its errors. */
+export type Decoder = Pick<Http.Client, "decodeError">
 
 const json = <S extends Schema.Top>(client: Decoder, body: Http.Body, schema: S) =>
-  Http.decodeJsonText(schema, body.text, (detail, offset, path) =>
+  Decoding.decodeJsonText(schema, body.text, (detail, offset, path) =>
     client.decodeError({ url: body.url, detail, input: body.text, offset, path })
   )
 
@@ -77,37 +51,49 @@ const csvRecords = <S extends Schema.Decoder<unknown>>(client: Decoder, body: Ht
   )
 }
 
-// What every event of a body shares.
-const envelope = (client: Decoder, body: Http.Body) => ({
-  source: client.source,
-  observedAt: body.observedAt,
-  provenance: client.provenance(body)
-})
-
-/** The events of an answer to a request for contests. */
-export const contestItems = Effect.fnUntraced(function* (
+/** The contests of an answer to a request for contests. */
+export const contestsOf = (
   client: Decoder,
   request: ContestsRequest,
   body: Http.Body
-): Effect.fn.Return<ReadonlyArray<Source.ReadItem>, SourceError.DecodeError> {
+): Effect.Effect<ReadonlyArray<Wire.Contest>, SourceError.DecodeError> => {
   const list = request.csv
-  const contests =
-    list !== undefined
-      ? Wire.groupRows(list, yield* csvRecords(client, body, Wire.rowSchemas[list]))
-      : yield* Effect.map(json(client, body, Wire.Body), (value) =>
-          Array.isArray(value) ? (value as ReadonlyArray<Wire.Contest>) : [value as Wire.Contest]
-        )
+  return list !== undefined
+    ? Effect.map(csvRecords(client, body, Wire.rowSchemas[list]), (rows) => Wire.groupRows(list, rows))
+    : Effect.map(json(client, body, Wire.Body), (value) =>
+        Array.isArray(value) ? (value as ReadonlyArray<Wire.Contest>) : [value as Wire.Contest]
+      )
+}
+
+/** The results of those contests, each placed by the request that asked for it. */
+export const contestEntities = (
+  client: Decoder,
+  request: ContestsRequest,
+  contests: ReadonlyArray<Wire.Contest>,
+  body: Http.Body
+): Effect.Effect<ReadonlyArray<Mapping.Keyed>, SourceError.DecodeError> => {
   const places = Mapping.places(request.origin, contests)
-  if (Result.isFailure(places)) {
-    return yield* client.decodeError({ url: body.url, detail: places.failure, input: body.text })
-  }
-  const shared = envelope(client, body)
-  return contests.flatMap((contest, i) =>
-    Mapping.results(contest, places.success[i]!).map(({ key, data }) =>
-      Source.event(Feed.makeEvent({ ...shared, stream: request.stream, kind: "ContestResult", key, data }))
-    )
-  )
-})
+  return Result.isFailure(places)
+    ? Effect.fail(client.decodeError({ url: body.url, detail: places.failure, input: body.text }))
+    : Effect.succeed(contests.flatMap((contest, i) => Mapping.results(contest, places.success[i]!)))
+}
+
+/** The rows of `/returns/status`: each county's slug and its columns, in body order. */
+export type StatusRows = ReadonlyArray<readonly [slug: string, columns: Readonly<Record<string, unknown>>]>
+
+/** The rows of an answer to `/returns/status`. */
+export const statusRowsOf = (
+  client: Decoder,
+  csv: boolean,
+  body: Http.Body
+): Effect.Effect<StatusRows, SourceError.DecodeError> =>
+  csv
+    ? Effect.map(csvRecords(client, body, Wire.StatusRow), (rows) =>
+        rows.map((row) => [row[Wire.statusSlugColumn]!, row])
+      )
+    : Effect.map(json(client, body, Wire.Status), (status) =>
+        Object.entries(status).map(([slug, fields]) => [slug, { [Wire.statusSlugColumn]: slug, ...fields }] as const)
+      )
 
 // The status fields are undocumented; each becomes text, as a dataset row keeps every column. An array or
 // object is written as JSON: `Wire.Status` bounds how deep it may nest.
@@ -120,22 +106,17 @@ const cell = (value: unknown): string | null =>
         ? JSON.stringify(value)
         : String(value)
 
-/** The events of an answer to `/returns/status`: one row per county, or the config's county alone. */
-export const statusItems = Effect.fnUntraced(function* (
+/** One row per county, or `county`'s alone. */
+export const statusEntities = Effect.fnUntraced(function* (
   client: Decoder,
-  request: StatusRequest,
+  county: ContestId.County | undefined,
+  rows: StatusRows,
   body: Http.Body
-): Effect.fn.Return<ReadonlyArray<Source.ReadItem>, SourceError.DecodeError> {
-  const rows: ReadonlyArray<readonly [slug: string, columns: Readonly<Record<string, unknown>>]> = request.csv
-    ? (yield* csvRecords(client, body, Wire.StatusRow)).map((row) => [row[Wire.statusSlugColumn]!, row])
-    : Object.entries(yield* json(client, body, Wire.Status)).map(([slug, fields]) => [
-        slug,
-        { [Wire.statusSlugColumn]: slug, ...fields }
-      ])
-  const shared = envelope(client, body)
-  const items: Array<Source.ReadItem> = []
+): Effect.fn.Return<ReadonlyArray<Source.Entity<"DatasetRow">>, SourceError.DecodeError> {
+  const entities: Array<Source.Entity<"DatasetRow">> = []
   for (const [index, [slug, columns]] of rows.entries()) {
-    if (request.county !== undefined && request.county.slug !== slug) continue
+    if (county !== undefined && county.slug !== slug) continue
+    // Core checks every key part too; here the error can name the row and column.
     const part = Feed.keyPart(slug)
     if (Result.isFailure(part)) {
       return yield* client.decodeError({
@@ -146,21 +127,14 @@ export const statusItems = Effect.fnUntraced(function* (
         input: JSON.stringify(slug)
       })
     }
-    items.push(
-      Source.event(
-        Feed.makeEvent({
-          ...shared,
-          stream: request.stream,
-          kind: "DatasetRow",
-          key: `status/${part.success}`,
-          data: {
-            dataset: "returns/status",
-            row: index,
-            columns: Object.fromEntries(Object.entries(columns).map(([column, value]) => [column, cell(value)]))
-          }
-        })
-      )
-    )
+    entities.push({
+      key: ["status", slug],
+      data: {
+        dataset: "returns/status",
+        row: index,
+        columns: Object.fromEntries(Object.entries(columns).map(([column, value]) => [column, cell(value)]))
+      }
+    })
   }
-  return items
+  return entities
 })

@@ -3,16 +3,18 @@
  * Last-Modified of its last answer); a `304`, or a body whose SHA-256 is the one read before, is neither
  * decoded nor emitted.
  */
+
 import { createHash } from "node:crypto"
 import { Context, Effect, Option, Schema, Stream } from "effect"
 import { type HttpClientRequest, HttpClientRequest as Request, UrlParams } from "effect/http"
 import type { StreamContext, StreamDefinition } from "../Define.ts"
 import type { EntityKind } from "../Feed.ts"
-import * as Http from "../Http.ts"
+import type * as Http from "../Http.ts"
 import * as Source from "../Source.ts"
 import type { SourceError } from "../SourceError.ts"
 import * as Checkpoint from "./checkpoint.ts"
 import { type Entity, toEvent } from "./entities.ts"
+import { decodeJsonText } from "./jsonText.ts"
 
 /** What became of one snapshot request. */
 export interface SnapshotEvent {
@@ -99,7 +101,7 @@ const decodeBody = <Config, Body>(
   context: SnapshotContext<Config>
 ) =>
   Schema.isSchema(decoder)
-    ? Http.decodeJsonText(decoder as Schema.Decoder<Body>, body.text, (detail, offset, path) =>
+    ? decodeJsonText(decoder as Schema.Decoder<Body>, body.text, (detail, offset, path) =>
         context.client.decodeError({ url: body.url, detail, input: body.text, offset, path })
       )
     : (decoder as Exclude<BodyDecoder<Config, Body>, Schema.Decoder<Body>>)(body, context)
@@ -157,8 +159,14 @@ export const make = <Config, const K extends EntityKind, Body>(
     key: options.key,
     description: options.description,
     check: (context) => {
-      const [first] = requestsOf(options, context.config)
-      return first === undefined ? Effect.void : Effect.asVoid(context.client.fetch(first))
+      const requests = requestsOf(options, context.config)
+      const optional = (request: HttpClientRequest.HttpClientRequest) =>
+        options.optional?.(request, context.config) === true
+      // A request that must be there says the most; a 404 to an optional one is no more a failure than in a read.
+      const first = requests.find((request) => !optional(request)) ?? requests[0]
+      if (first === undefined) return Effect.void
+      const fetched = Effect.asVoid(context.client.fetch(first))
+      return optional(first) ? Effect.catchTag(fetched, "NotFound", () => Effect.void) : fetched
     },
     read: (context, stored) =>
       Stream.unwrap(
