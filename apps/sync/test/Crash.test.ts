@@ -94,7 +94,7 @@ for (const backend of backends) {
             const env = { BALLOTPEDIA_API_KEY: sim.apiKey }
             const where = freshStore(backend.name)
             const { dir, file } = configFile(where, sim.url)
-            const part = path.join(dir, "downloads", "ballotpedia-1253.json.part")
+            const part = path.join(dir, "downloads", "ballotpedia.dataset%3A1253.json.part")
             const child = start(["sync", "--config", file], { env })
             await untilWritten(part, 2_000_000, child)
             child.child.kill("SIGKILL")

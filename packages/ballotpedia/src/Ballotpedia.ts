@@ -1,62 +1,79 @@
 /**
  * The Ballotpedia bulk-data source: one `bulk` stream per dataset of `getQueryList`, named
- * `dataset:<id>`, its rows as `Candidate`, `Endorsement` or `DatasetRow` events.
+ * `dataset:<id>`, its rows as `Candidate`, `Endorsement` or `DatasetRow` events. Core's `Source.bulk`
+ * downloads each file, streams its rows and checkpoints them; this module lists the datasets and maps rows.
  *
  * @since 0.1.0
  */
-import { Source, SourceError } from "@electfeed/core"
-import { Effect, Stream } from "effect"
+import { type Http, Source, SourceError } from "@electfeed/core"
+import { Effect, Schema } from "effect"
+import pkg from "../package.json" with { type: "json" }
 import * as Api from "./Api.ts"
+import * as Candidate from "./Candidate.ts"
 import { Config, type Kind, kindOf, type Settings, settings as settingsOf } from "./Config.ts"
-import * as Dataset from "./Dataset.ts"
+import * as DatasetRow from "./DatasetRow.ts"
+import * as Endorsement from "./Endorsement.ts"
+import type { Mapping } from "./Mapping.ts"
 
-interface Listed {
-  readonly id: string
-  readonly kind: Kind
-  readonly spec: Source.StreamSpec
+/**
+ * The mapping of each kind.
+ *
+ * @since 0.1.0
+ * @category mappings
+ */
+export const mappings: { readonly [K in Kind]: Mapping<K> } = {
+  Candidate: Candidate.mapping,
+  Endorsement: Endorsement.mapping,
+  DatasetRow: DatasetRow.mapping
 }
 
-const listed = (api: Api.Api, settings: Settings): Effect.Effect<ReadonlyArray<Listed>, SourceError.SourceError> =>
-  Effect.gen(function* () {
-    const all = yield* api.datasets
-    const wanted = settings.datasets
-    if (wanted !== undefined) {
-      const unknown = wanted.filter((id) => !all.some((dataset) => dataset.id === id))
-      if (unknown.length > 0) {
-        return yield* new SourceError.ConfigError({
-          source: Api.sourceId,
-          detail: `datasets: getQueryList does not list ${unknown.join(", ")}; it lists ${all
-            .map((dataset) => dataset.id)
-            .join(", ")}`
-        })
-      }
-    }
-    return all
-      .filter((dataset) => wanted === undefined || wanted.includes(dataset.id))
-      .map((dataset) => {
-        const kind = kindOf(settings, dataset)
-        return {
-          id: dataset.id,
-          kind,
-          spec: {
-            name: Dataset.streamName(dataset.id),
-            kind,
-            key: Dataset.mappings[kind].key,
-            mode: "bulk",
-            description: dataset.description ? `${dataset.title}: ${dataset.description}` : dataset.title
-          }
-        }
-      })
-  })
+/**
+ * The stream name of a dataset.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const streamName = (dataset: string): string => `dataset:${dataset}`
 
-const withApi = <A>(
-  config: Config,
-  f: (api: Api.Api, settings: Settings) => Effect.Effect<A, SourceError.SourceError>
-): Effect.Effect<A, SourceError.SourceError, Source.Services> =>
-  Effect.suspend(() => {
-    const settings = settingsOf(config)
-    return Effect.flatMap(Api.make(settings), (api) => f(api, settings))
+// Such an id would be carried into every stream name, key and log line of its dataset.
+const unusable = (id: string): boolean => !id.isWellFormed() || /\p{Cc}/u.test(id)
+
+const listed = Effect.fn("Ballotpedia.listed")(function* (settings: Settings, client: Http.Client) {
+  const all = yield* Api.datasets(client)
+  const refused = all.filter((dataset) => unusable(dataset.id)).map((dataset) => JSON.stringify(dataset.id))
+  if (refused.length > 0) {
+    const why = "whose ids have a lone surrogate or a control character"
+    yield* Effect.logWarning(`skipping the datasets ${why}: ${refused.join(", ")}`)
+  }
+  const usable = all.filter((dataset) => !unusable(dataset.id)).map((dataset) => dataset.id)
+  const wanted = settings.datasets
+  const unknown = wanted?.filter((id) => !usable.includes(id)) ?? []
+  if (unknown.length > 0) {
+    const detail = `datasets: getQueryList does not list ${unknown.join(", ")}; it lists ${usable.join(", ")}`
+    return yield* new SourceError.ConfigError({ source: Api.sourceId, detail })
+  }
+  return all.filter((dataset) => !unusable(dataset.id) && (wanted === undefined || wanted.includes(dataset.id)))
+})
+
+const bulkOf = (dataset: Api.Dataset, settings: Settings) => {
+  const mapping = mappings[kindOf(settings, dataset)] as Mapping<Kind>
+  return Source.bulk({
+    kind: mapping.kind,
+    key: mapping.key,
+    description: dataset.description ? `${dataset.title}: ${dataset.description}` : dataset.title,
+    link: ({ client }) => Api.link(client, dataset.id, settings.format),
+    format: settings.format,
+    row: Schema.Record(Schema.String, Schema.Unknown),
+    entity: (values, { files, url, index }) =>
+      mapping.decode({ _tag: "Row", index, values }, { client: files, url, dataset: dataset.id }),
+    keyPrefix: () => mapping.keyPrefix(dataset.id),
+    settings: () => ({
+      malformedRows: settings.malformedRows,
+      maxBytes: settings.maxDownloadBytes,
+      maxDuration: settings.maxDownloadDuration
+    })
   })
+}
 
 /**
  * The source.
@@ -64,30 +81,20 @@ const withApi = <A>(
  * @since 0.1.0
  * @category source
  */
-export const source = Source.make({
+export const source = Source.define({
   id: Api.sourceId,
-  connector: Api.connector,
+  package: pkg,
   description:
     "Ballotpedia's bulk data (candidates, endorsements and other daily datasets), downloaded through its API",
-  configSchema: Config,
-  catalog: (config) =>
-    withApi(config, (api, settings) => Effect.map(listed(api, settings), (all) => all.map((d) => d.spec))),
-  check: (config) => withApi(config, (api, settings) => Effect.asVoid(listed(api, settings))),
-  read: (config, options) =>
-    Stream.unwrap(
-      withApi(config, (api, settings) =>
-        Effect.gen(function* () {
-          const all = yield* listed(api, settings)
-          const selected = yield* Source.selectStreams(
-            Api.sourceId,
-            all.map((dataset) => dataset.spec),
-            options
-          )
-          const names = new Set(selected.map((spec) => spec.name))
-          return Stream.fromIterable(all.filter((dataset) => names.has(dataset.spec.name))).pipe(
-            Stream.flatMap((dataset) => Dataset.read(api, settings, dataset, options?.checkpoints?.[dataset.spec.name]))
-          )
-        })
-      )
+  config: Config,
+  http: (config) => {
+    const { baseUrl, rateLimit } = settingsOf(config)
+    return { baseUrl, rateLimit, headers: { "x-api-key": config.apiKey }, retry: config.retry }
+  },
+  streams: ({ config, client }) => {
+    const settings = settingsOf(config)
+    return Effect.map(listed(settings, client), (datasets) =>
+      Object.fromEntries(datasets.map((dataset) => [streamName(dataset.id), bulkOf(dataset, settings)]))
     )
+  }
 })

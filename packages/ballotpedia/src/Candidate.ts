@@ -1,5 +1,5 @@
 /**
- * The Candidates dataset: its 47 columns and their mapping to the feed's `Candidate`.
+ * The Candidates dataset: the columns of its 47 that the feed's `Candidate` is made of, and their mapping.
  *
  * A row is a person's candidacy in one stage of one race; its key is
  * `candidate/<candidate_id>/<stage_id>`, with `/round/<n>` added when `ranked_choice_voting_round` is
@@ -10,77 +10,7 @@
 import { Decoding } from "@electfeed/core"
 import { Effect, Schema } from "effect"
 import * as Cells from "./Cells.ts"
-import { key, type Mapping } from "./Mapping.ts"
-
-/**
- * The columns of the Candidates file, in the file's order.
- *
- * @since 0.1.0
- * @category columns
- */
-export const columns = [
-  "election_year",
-  "state",
-  "office_id",
-  "office_name",
-  "office_level",
-  "office_branch",
-  "district_id",
-  "district_ocdid",
-  "district_name",
-  "district_type",
-  "parent_district_id",
-  "parent_district_name",
-  "race_id",
-  "race_type",
-  "seats_up_for_election",
-  "race_url",
-  "election_date_id",
-  "election_date",
-  "election_date_district_type",
-  "stage_id",
-  "stage",
-  "stage_party",
-  "is_partisan_primary",
-  "stage_is_canceled",
-  "stage_is_ranked_choice",
-  "stage_write_in_other_votes",
-  "candidate_id",
-  "person_id",
-  "name",
-  "first_name",
-  "last_name",
-  "ballotpedia_url",
-  "gender",
-  "party_affiliation",
-  "is_incumbent",
-  "candidate_status",
-  "is_write_in",
-  "is_withdrawn_still_on_ballot",
-  "votes_for",
-  "votes_against",
-  "delegates_pledged",
-  "ranked_choice_voting_round",
-  "campaign_email",
-  "other_email",
-  "campaign_website",
-  "personal_website",
-  "campaign_phone"
-] as const
-
-/**
- * @since 0.1.0
- * @category columns
- */
-export type Column = (typeof columns)[number]
-
-/**
- * A row of the Candidates file as it is written: every cell text.
- *
- * @since 0.1.0
- * @category models
- */
-export type Row = Readonly<Record<Column, string>>
+import type { Mapping } from "./Mapping.ts"
 
 // The columns the feed's Candidate is made of, in the file's order so that the first bad one is reported.
 const CandidateRow = Schema.Struct({
@@ -97,10 +27,10 @@ const CandidateRow = Schema.Struct({
   race_type: Cells.Text,
   race_url: Cells.Text,
   election_date: Cells.Day,
-  stage_id: Cells.Required,
+  stage_id: Cells.Key,
   stage: Cells.Text,
   stage_party: Cells.Text,
-  candidate_id: Cells.Required,
+  candidate_id: Cells.Key,
   person_id: Cells.Required,
   name: Cells.Verbatim,
   first_name: Cells.Verbatim,
@@ -140,19 +70,12 @@ const CandidateRow = Schema.Struct({
 export const mapping: Mapping<"Candidate"> = {
   kind: "Candidate",
   key: "candidate/<candidate_id>/<stage_id>, then /round/<ranked_choice_voting_round> when set",
+  keyPrefix: () => "candidate",
   decode: (row, context) =>
-    Effect.gen(function* () {
-      const r = yield* Decoding.decodeRow(CandidateRow, row, context)
+    Effect.map(Decoding.decodeRow(CandidateRow, row, context), (r) => {
       const round = r.ranked_choice_voting_round
       return {
-        key: yield* key(
-          row,
-          context,
-          "candidate",
-          { column: "candidate_id", value: r.candidate_id },
-          { column: "stage_id", value: r.stage_id },
-          ...(round === null ? [] : ["round", String(round)])
-        ),
+        key: [r.candidate_id, r.stage_id, ...(round === null ? [] : ["round", String(round)])],
         data: {
           candidateId: r.candidate_id,
           personId: r.person_id,

@@ -8,8 +8,8 @@
  *
  * @since 0.1.0
  */
-import { Numbers } from "@electfeed/core"
-import { Schema, SchemaGetter } from "effect"
+import { Feed, Numbers } from "@electfeed/core"
+import { Result, Schema, SchemaGetter } from "effect"
 
 const Scalar = Schema.Union([Schema.String, Schema.Finite, Schema.Boolean, Schema.Null]).annotate({
   expected: "text, a number, a boolean or null"
@@ -37,6 +37,33 @@ export const Text = Scalar.pipe(
 export const Required = Text.pipe(
   Schema.refine((value): value is string => value !== null, { expected: "a value, not an empty cell" })
 )
+
+// Core encodes each part of a key with `Feed.keyPart`, which refuses text with a lone surrogate: such a
+// cell is a decode error naming its column, so that the row is skipped or fails the read by the
+// malformed-rows policy, like any row that does not decode.
+const keyable = Schema.makeFilter(
+  (value: string | null) => {
+    const part = value === null ? undefined : Feed.keyPart(value)
+    return part === undefined || Result.isSuccess(part) || `the value cannot be part of the row's key: ${part.failure}`
+  },
+  { expected: "text that can be part of a key" }
+)
+
+/**
+ * A cell that is part of the row's key, `""` as null.
+ *
+ * @since 0.2.0
+ * @category cells
+ */
+export const KeyText = Text.pipe(Schema.check(keyable))
+
+/**
+ * A cell that is part of the row's key and may not be empty, such as an id.
+ *
+ * @since 0.2.0
+ * @category cells
+ */
+export const Key = Required.pipe(Schema.check(keyable))
 
 /**
  * A cell kept as text even when empty (`""` stays `""`), such as a first name.

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Download, RateLimit, Retry, Source } from "@electfeed/core"
-import { type Duration, type Redacted, Schema } from "effect"
+import { Schema } from "effect"
 
 /**
  * The file format asked of `getQueryResults`.
@@ -76,25 +76,6 @@ export const Config = Schema.Struct({
 export type Config = typeof Config.Type
 
 /**
- * A config with its defaults filled in.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Settings {
-  readonly baseUrl: string
-  readonly apiKey: Redacted.Redacted<string>
-  readonly datasets: ReadonlyArray<string> | undefined
-  readonly format: Format
-  readonly malformedRows: Source.MalformedRows
-  readonly kinds: Readonly<Record<string, Kind>>
-  readonly rateLimit: RateLimit.RateLimitPolicy
-  readonly retry: Retry.RetryPolicy
-  readonly maxDownloadBytes: number
-  readonly maxDownloadDuration: Duration.Duration
-}
-
-/**
  * The API's documented limit: 5 requests per second.
  *
  * @since 0.1.0
@@ -114,7 +95,7 @@ export const defaultBaseUrl = "https://api.ballotpedia.org"
  * @since 0.1.0
  * @category settings
  */
-export const settings = (config: Config): Settings => ({
+export const settings = (config: Config) => ({
   baseUrl: config.baseUrl ?? defaultBaseUrl,
   apiKey: config.apiKey,
   datasets: config.datasets,
@@ -122,10 +103,17 @@ export const settings = (config: Config): Settings => ({
   malformedRows: config.malformedRows ?? "skip",
   kinds: config.kinds ?? {},
   rateLimit: config.rateLimit ?? defaultRateLimit,
-  retry: Retry.policy(config.retry),
   maxDownloadBytes: config.maxDownloadBytes ?? Download.defaultMaxBytes,
   maxDownloadDuration: config.maxDownloadDuration ?? Download.defaultMaxDuration
 })
+
+/**
+ * A config with its defaults filled in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Settings = ReturnType<typeof settings>
 
 /**
  * The kind of a dataset's rows: the configured one, else from its title (`endorsement` before

@@ -10,9 +10,12 @@
 import { Decoding } from "@electfeed/core"
 import { Effect, Schema } from "effect"
 import * as Cells from "./Cells.ts"
-import { key, type Mapping } from "./Mapping.ts"
+import type { Mapping } from "./Mapping.ts"
 
 const Columns = Schema.Record(Schema.String, Cells.Text)
+
+// Checked apart, so that the columns keep the file's order.
+const Id = Schema.Struct({ id: Schema.optionalKey(Cells.KeyText) })
 
 /**
  * Rows of any dataset as `DatasetRow` entities.
@@ -23,15 +26,13 @@ const Columns = Schema.Record(Schema.String, Cells.Text)
 export const mapping: Mapping<"DatasetRow"> = {
   kind: "DatasetRow",
   key: "dataset:<dataset id>/id/<id column> when the file has one, else dataset:<dataset id>/row/<row number>",
+  keyPrefix: (dataset) => `dataset:${dataset}`,
   decode: (row, context) =>
     Effect.gen(function* () {
       const columns = yield* Decoding.decodeRow(Columns, row, context)
-      const prefix = `dataset:${context.dataset}`
-      const id = columns["id"]
+      const { id } = yield* Decoding.decodeRow(Id, row, context)
       return {
-        key: yield* id == null
-          ? key(row, context, prefix, "row", String(row.index))
-          : key(row, context, prefix, "id", { column: "id", value: id }),
+        key: id == null ? ["row", String(row.index)] : ["id", id],
         data: { dataset: context.dataset, row: row.index, columns }
       }
     })

@@ -19,7 +19,7 @@
 import { Decoding, type SourceError } from "@electfeed/core"
 import { Effect, Schema } from "effect"
 import * as Cells from "./Cells.ts"
-import { type KeyPart, key, type Mapping, type RowContext } from "./Mapping.ts"
+import type { Mapping, RowContext } from "./Mapping.ts"
 
 const Columns = Schema.Record(Schema.String, Cells.Text)
 
@@ -42,6 +42,15 @@ const idColumns = {
   endorsee: ["endorsee_id", "candidate_id"]
 } as const
 
+// The columns a key may be made of, checked as key text (apart, so that the details keep the file's order).
+const Keys = Schema.Struct(
+  Object.fromEntries(
+    [...Object.values(fieldColumns), ...Object.values(idColumns)]
+      .flat()
+      .map((name) => [name, Schema.optionalKey(Cells.KeyText)])
+  )
+)
+
 const columnOf = (cells: Values, names: ReadonlyArray<string>): string | undefined =>
   names.find((name) => Object.hasOwn(cells, name))
 
@@ -55,29 +64,17 @@ const required = (
   const column = columnOf(cells, names)
   const value = column === undefined ? null : cells[column]!
   if (column !== undefined && value !== null) return Effect.succeed({ column, value })
-  return Effect.fail(
-    context.client.decodeError({
-      url: context.url,
-      row: row.index,
-      column,
-      detail:
-        column === undefined
-          ? `no ${field} column: expected one of ${names.join(", ")}`
-          : `expected the ${field}, found an empty cell`,
-      input: ""
-    })
-  )
+  const detail =
+    column === undefined
+      ? `no ${field} column: expected one of ${names.join(", ")}`
+      : `expected the ${field}, found an empty cell`
+  return Effect.fail(context.client.decodeError({ url: context.url, row: row.index, column, detail, input: "" }))
 }
 
 // The id of the endorser or endorsee when the file has one, else its name.
-const identity = (
-  cells: Values,
-  field: "endorser" | "endorsee",
-  name: { readonly column: string; readonly value: string }
-): KeyPart => {
+const identity = (cells: Values, field: "endorser" | "endorsee", name: string): string => {
   const column = columnOf(cells, idColumns[field])
-  const id = column === undefined ? null : cells[column]
-  return column === undefined || id == null ? name : { column, value: id }
+  return (column === undefined ? null : cells[column]) ?? name
 }
 
 /**
@@ -89,9 +86,11 @@ const identity = (
 export const mapping: Mapping<"Endorsement"> = {
   kind: "Endorsement",
   key: "endorsement/<endorser_id or endorser>/<endorsee_id, candidate_id or endorsee>[/<date>]",
+  keyPrefix: () => "endorsement",
   decode: (row, context) =>
     Effect.gen(function* () {
       const cells = yield* Decoding.decodeRow(Columns, row, context)
+      yield* Decoding.decodeRow(Keys, row, context)
       const endorser = yield* required(cells, "endorser", row, context)
       const endorsee = yield* required(cells, "endorsee", row, context)
       const dateColumn = columnOf(cells, fieldColumns.date)
@@ -99,14 +98,11 @@ export const mapping: Mapping<"Endorsement"> = {
       const used = new Set([endorser.column, endorsee.column, dateColumn])
       const details = Object.fromEntries(Object.entries(cells).filter(([column]) => !used.has(column)))
       return {
-        key: yield* key(
-          row,
-          context,
-          "endorsement",
-          identity(cells, "endorser", endorser),
-          identity(cells, "endorsee", endorsee),
-          ...(dateColumn === undefined || date === null ? [] : [{ column: dateColumn, value: date }])
-        ),
+        key: [
+          identity(cells, "endorser", endorser.value),
+          identity(cells, "endorsee", endorsee.value),
+          ...(date === null ? [] : [date])
+        ],
         data: { endorser: endorser.value, endorsee: endorsee.value, date, details }
       }
     })

@@ -12,17 +12,11 @@
  */
 export { source } from "./Ballotpedia.ts"
 /**
- * The Candidates dataset: its 47 columns and their mapping to `Candidate`.
+ * The Candidates dataset: the mapping of its rows to `Candidate`.
  *
  * @since 0.1.0
  */
 export * as Candidate from "./Candidate.ts"
-/**
- * The checkpoint state of a dataset stream.
- *
- * @since 0.1.0
- */
-export * as Checkpoint from "./Checkpoint.ts"
 /**
  * The config schema of the source (a plain-string `apiKey` decodes to `Redacted`), and its type.
  *

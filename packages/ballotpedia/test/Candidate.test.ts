@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Http, type SourceError } from "@electfeed/core"
 import { Effect, Exit } from "effect"
 import { Candidate } from "../src/index.ts"
-import { Generator } from "../src/testing/index.ts"
+import { CandidateColumns, Generator } from "../src/testing/index.ts"
 import { failure } from "./support.ts"
 
 const fixtures = path.resolve(import.meta.dirname, "../../../../shared/fixtures/ballotpedia/bulk-candidates")
@@ -14,10 +14,12 @@ if (!haveFixtures) console.warn(`skipping the real-row tests: ${fixtures} is abs
 const decode = (values: Record<string, unknown>, index = 0) =>
   Effect.gen(function* () {
     const client = yield* Http.makeClient({ source: "ballotpedia", connector: "test", baseUrl: "http://127.0.0.1" })
-    return yield* Candidate.mapping.decode(
+    const entity = yield* Candidate.mapping.decode(
       { _tag: "Row", index, values },
       { client, url: "http://127.0.0.1/files/candidates.json", dataset: "1253" }
     )
+    // The key as the event carries it (plain values, so encoding leaves them as they are).
+    return { ...entity, key: [Candidate.mapping.keyPrefix("1253"), ...entity.key].join("/") }
   }).pipe(Effect.provide(Http.layer))
 
 const decodeError = (values: Record<string, unknown>, index: number) =>
@@ -87,7 +89,7 @@ describe("Candidate", () => {
     const header = fs.readFileSync(path.join(fixtures, "candidates-columns.tsv"), "utf8").split(/\r?\n/)[0]!
     const real = header.split("\t").filter((name) => name !== "")
     assert.strictEqual(real.length, 47)
-    assert.deepStrictEqual([...Candidate.columns], real)
+    assert.deepStrictEqual([...CandidateColumns.columns], real)
     assert.deepStrictEqual(Object.keys(Generator.candidates(1).row(0)), real)
   })
 

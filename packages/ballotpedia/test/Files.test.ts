@@ -2,30 +2,8 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Simulator as Sim } from "@electfeed/core/simulator"
-import { Effect, Redacted } from "effect"
-import { fileName } from "../src/Dataset.ts"
+import { Effect, Logger, Redacted } from "effect"
 import { events, readAll, tempDirectory } from "./support.ts"
-
-const odd = [
-  "1253",
-  "../../../outside/precious",
-  "..",
-  ".",
-  "",
-  "a/b",
-  "a%2Fb",
-  "a%252Fb",
-  "a\\b",
-  "é",
-  "e\u0301",
-  "\ud800",
-  "\udc00",
-  "nul\u0000",
-  "CON",
-  " ",
-  "x".repeat(500),
-  `${"x".repeat(499)}y`
-]
 
 /**
  * A Ballotpedia-like API listing datasets with whatever ids, each file a small JSON array. Links name
@@ -55,17 +33,23 @@ const apiListing = (ids: ReadonlyArray<string>) =>
   })
 
 describe("dataset files", () => {
-  it("every id gives a plain file name of its own; an ordinary id its usual one", () => {
-    const names = odd.map((id) => fileName(id, "json"))
-    assert.strictEqual(new Set(names).size, odd.length)
-    for (const name of names) {
-      assert.match(name, /^ballotpedia-[A-Za-z0-9_%~-]*\.json$/)
-      assert.notInclude(name, "..")
-      assert.isAtMost(Buffer.byteLength(name), 160)
-    }
-    assert.strictEqual(fileName("1253", "csv"), "ballotpedia-1253.csv")
-    assert.strictEqual(fileName("conformance-1253", "json"), "ballotpedia-conformance-1253.json")
-  })
+  it.effect("ids with a lone surrogate or a control character are skipped once, when listed; the others are read", () =>
+    Effect.gen(function* () {
+      const logs: Array<string> = []
+      const capture = Logger.make((options) => void logs.push(`${options.logLevel} ${String(options.message)}`))
+      const ids = ["1253", "\ud800", "x\udc00y", "nul\u0000", "tab\t", "é 候"]
+      const config = yield* apiListing(ids)
+      const read = events(yield* readAll(config, yield* tempDirectory).pipe(Effect.provide(Logger.layer([capture]))))
+      assert.deepStrictEqual(
+        read.map((event) => event.stream),
+        ["dataset:1253", "dataset:1253", "dataset:é 候", "dataset:é 候"]
+      )
+      const warnings = logs.filter((line) => line.includes("skipping the datasets"))
+      assert.strictEqual(warnings.length, 1)
+      assert.include(warnings[0], String.raw`"\ud800", "x\udc00y", "nul\u0000", "tab\t"`)
+      assert.isTrue(warnings[0]!.isWellFormed())
+    })
+  )
 
   it.effect(
     "a dataset whose id climbs out of the download directory is read inside it; nothing outside is touched",

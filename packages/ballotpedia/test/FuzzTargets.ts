@@ -7,14 +7,14 @@
 import { Decoding, Feed, Http, Source } from "@electfeed/core"
 import { Fuzz } from "@electfeed/core/testing"
 import { DateTime, Effect, Stream } from "effect"
-import { connector, sourceId } from "../src/Api.ts"
+import { sourceId } from "../src/Api.ts"
+import { mappings, source, streamName } from "../src/Ballotpedia.ts"
 import type { Kind } from "../src/Config.ts"
-import { mappings, streamName } from "../src/Dataset.ts"
 import type { Mapping, RowContext } from "../src/Mapping.ts"
 import { Generator } from "../src/testing/index.ts"
 
 const client = await Effect.runPromise(
-  Http.makeClient({ source: sourceId, connector, baseUrl: "https://api.ballotpedia.org" }).pipe(
+  Http.makeClient({ source: sourceId, connector: source.connector, baseUrl: "https://api.ballotpedia.org" }).pipe(
     Effect.provide(Http.layer)
   )
 )
@@ -37,7 +37,7 @@ const read = (kind: Kind, format: "json" | "csv") => {
         source: sourceId,
         stream: streamName("1253"),
         kind: mapping.kind,
-        key,
+        key: [mapping.keyPrefix("1253"), ...key.map(encodeURIComponent)].join("/"),
         observedAt,
         provenance,
         data

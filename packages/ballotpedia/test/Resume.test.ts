@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Download, Progress, Source } from "@electfeed/core"
 import { Conformance } from "@electfeed/core/testing"
 import { Deferred, Effect, Fiber, Stream } from "effect"
-import { type Checkpoint, source } from "../src/index.ts"
+import { source } from "../src/index.ts"
 import { Simulator } from "../src/testing/index.ts"
 import { checkpoints, collect, comparable, configFor, events, readAll, tempDirectory } from "./support.ts"
 
@@ -13,7 +13,15 @@ const stream = "dataset:1253"
 const candidates = (extra?: Partial<Simulator.ServeOptions>) =>
   Simulator.serve({ datasets: [{ id: "1253", title: "Candidates", kind: "candidates", rows }], ...extra })
 
-const state = (checkpoint: { readonly state: unknown }) => checkpoint.state as Checkpoint.State
+// Core's checkpoint of a bulk stream.
+interface BulkState {
+  readonly validators: { readonly etag?: string; readonly lastModified?: string }
+  readonly sha256: string
+  readonly rows: number
+  readonly complete: boolean
+}
+
+const state = (checkpoint: { readonly state: unknown }) => checkpoint.state as BulkState
 
 describe("checkpoints", () => {
   it.effect("one every 5,000 rows and one at the end, each after exactly the rows it counts", () =>
@@ -199,7 +207,7 @@ describe("downloads", () => {
       yield* Conformance.withVirtualTime(Deferred.await(megabyteOnDisk))
       yield* Fiber.interrupt(fiber)
       sim.setBytesPerSecond(undefined)
-      const onDisk = fs.statSync(path.join(directory, "ballotpedia-1253.json.part")).size
+      const onDisk = fs.statSync(path.join(directory, "ballotpedia.dataset%3A1253.json.part")).size
       assert.isAtLeast(onDisk, 1_000_000)
       const before = sim.fileRequests().length
       const read = events(yield* readAll(configFor(sim), directory))

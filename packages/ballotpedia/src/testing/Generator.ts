@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { type Row as CandidateRow, columns as candidateColumns } from "../Candidate.ts"
+import { type Row as CandidateRow, columns as candidateColumns } from "./CandidateColumns.ts"
 
 /**
  * A dataset's rows by index: every cell text, `""` when empty.

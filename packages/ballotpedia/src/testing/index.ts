@@ -6,6 +6,12 @@
  */
 
 /**
+ * The 47 columns of the Candidates file, in its order.
+ *
+ * @since 0.2.0
+ */
+export * as CandidateColumns from "./CandidateColumns.ts"
+/**
  * Deterministic datasets (Candidates with the file's 47 columns, endorsements, ballot measures) and
  * their JSON and CSV files, generated as they are read.
  *

@@ -39,15 +39,27 @@ export interface BulkOptions<Config, K extends EntityKind, Row> {
   readonly format: "json" | "csv"
   /** Decodes one row (a JSON array's element, or a CSV record keyed by the header's names). */
   readonly row: Schema.Decoder<Row>
-  /** The entity of a decoded row; a `DecodeError` reports the row as malformed. */
+  /**
+   * The entity of a decoded row; a `DecodeError` reports the row as malformed. `url` is the file's, for
+   * such errors to say where the row is.
+   */
   readonly entity: (
     row: Row,
-    context: StreamContext<Config> & { readonly index: number }
+    context: StreamContext<Config> & { readonly index: number; readonly url: string }
   ) => Entity<K> | Effect.Effect<Entity<K>, DecodeError>
+  /**
+   * Text put before every key as it is, unlike key parts, which are encoded: a prefix whose punctuation
+   * is part of keys already stored (`dataset:1253`, say).
+   */
+  readonly keyPrefix?: ((context: StreamContext<Config>) => string) | undefined
   readonly settings?: ((config: Config) => BulkSettings) | undefined
 }
 
 const defaultCheckpointEvery = 5_000
+
+// Parse progress is told when the rows handled pass a multiple of this: often enough to watch, rarely
+// enough to cost nothing.
+const progressEvery = 10_000
 
 type Downloaded = Extract<Download.DownloadResult, { readonly _tag: "Downloaded" }>
 
@@ -78,8 +90,10 @@ const rows = <Config, K extends EntityKind, Row>(
         sha256: file.sha256,
         observedAt: file.observedAt
       }
+      const prefix = options.keyPrefix?.(context)
       let bytes = 0
       let handled = skip
+      let reported = Math.floor(skip / progressEvery)
       const checkpoint = (rows: number, complete: boolean) =>
         Source.checkpoint(context.stream, checkpointOf(file, rows, complete))
       const progress = (done: boolean) =>
@@ -92,7 +106,8 @@ const rows = <Config, K extends EntityKind, Row>(
           rows: handled,
           done
         })
-      // Progress is told once per piece of the file read: cheaper than once per row.
+      // Progress is looked at once per piece of the file read (rows lag by less than a piece): cheaper
+      // than once per row.
       const content = fs.stream(file.path).pipe(
         Stream.mapError(
           (error) =>
@@ -103,6 +118,8 @@ const rows = <Config, K extends EntityKind, Row>(
         ),
         Stream.tap((chunk) => {
           bytes += chunk.byteLength
+          if (Math.floor(handled / progressEvery) === reported) return Effect.void
+          reported = Math.floor(handled / progressEvery)
           return progress(false)
         })
       )
@@ -111,9 +128,10 @@ const rows = <Config, K extends EntityKind, Row>(
       const items = Source.rowsToItems(Stream.drop(outcomes, skip), settings.malformedRows ?? "skip", (row) =>
         Effect.gen(function* () {
           const decoded = yield* Decoding.decodeRow(options.row, row, rowContext)
-          const mapped = options.entity(decoded, { ...context, index: row.index })
+          const mapped = options.entity(decoded, { ...context, index: row.index, url: file.url })
           const entity = Effect.isEffect(mapped) ? yield* mapped : mapped
-          return yield* toEvent(options.kind, origin, entity, row.index)
+          const event = yield* toEvent(options.kind, origin, entity, row.index)
+          return prefix === undefined ? event : { ...event, key: `${prefix}/${event.key}` }
         })
       )
       // Each row gives exactly one item (an event or a skip), so counting items counts rows.
