@@ -1,21 +1,8 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { generate, variant } from "../new-connector.ts"
-
-const template = path.resolve(import.meta.dirname, "../../connector-template")
-
-const workspace = () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-generator-"))
-  fs.mkdirSync(path.join(root, "packages"))
-  fs.mkdirSync(path.join(root, ".changeset"))
-  fs.writeFileSync(
-    path.join(root, "tsconfig.json"),
-    JSON.stringify({ files: [], references: [{ path: "packages/core" }] })
-  )
-  return root
-}
+import { template, workspace } from "./support/Workspace.ts"
 
 const allText = (dir: string): string =>
   fs
@@ -53,7 +40,6 @@ describe("new-connector", () => {
       fs.readFileSync(path.join(root, ".changeset", "ny-boe-initial.md"), "utf8"),
       '"@electfeed/ny-boe": minor'
     )
-    fs.rmSync(root, { recursive: true, force: true })
   })
 
   it("makes a public source by default: no key, no marker, no line of the template's own", () => {
@@ -65,7 +51,6 @@ describe("new-connector", () => {
     }
     const config = fs.readFileSync(path.join(root, "packages", "ny-boe", "test", "Conformance.test.ts"), "utf8")
     assert.include(config, "config: (url) => ({ baseUrl: url }),")
-    fs.rmSync(root, { recursive: true, force: true })
   })
 
   it("with --auth api-key, wires the key through the config, the source, the simulator and the tests", () => {
@@ -81,7 +66,6 @@ describe("new-connector", () => {
     assert.include(read("README.md"), "| `apiKey`")
     const text = allText(target)
     for (const leftover of ["api-key:", "// public", "<!--", "template: true"]) assert.notInclude(text, leftover)
-    fs.rmSync(root, { recursive: true, force: true })
   })
 
   it("keeps or drops each marked line for the variant asked for", () => {
@@ -108,6 +92,5 @@ describe("new-connector", () => {
     assert.throws(() => generate({ root, template, id: "ny-boe", name: "x", auth: "oauth" as never }), /--auth/)
     generate({ root, template, id: "ny-boe", name: "New York" })
     assert.throws(() => generate({ root, template, id: "ny-boe", name: "New York" }), /already exists/)
-    fs.rmSync(root, { recursive: true, force: true })
   })
 })
