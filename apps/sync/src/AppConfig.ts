@@ -26,7 +26,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { Source } from "@electfeed/core"
-import { Duration, Effect, Option, Schema, SchemaIssue } from "effect"
+import { Duration, Effect, Option, Result, Schema, SchemaIssue } from "effect"
 import { Yaml } from "effect/encoding"
 import type { Entry } from "./Sync.ts"
 
@@ -128,73 +128,68 @@ const parseDuration = (value: string): Option.Option<Duration.Duration> =>
  * @since 0.1.0
  * @category loading
  */
-export const check = (
+export const check = Effect.fnUntraced(function* (
   document: unknown,
   installed: ReadonlyArray<Installed>,
   env: Readonly<Record<string, string | undefined>>,
   file: string
-): Effect.Effect<AppConfig, ConfigFileError> =>
-  Effect.gen(function* () {
-    const problems: Array<string> = []
-    const shape = Schema.decodeUnknownExit(FileShape)(document, { errors: "all", onExcessProperty: "error" })
-    if (shape._tag === "Failure") {
-      const error = shape.cause.reasons.find((r) => r._tag === "Fail")
-      const issue = error?._tag === "Fail" ? (error.error as Schema.SchemaError).issue : undefined
-      return yield* new ConfigFileError({ file, problems: issue ? problemsOf(issue, []) : ["unreadable document"] })
+): Effect.fn.Return<AppConfig, ConfigFileError> {
+  const problems: Array<string> = []
+  const shape = Schema.decodeUnknownResult(FileShape)(document, { errors: "all", onExcessProperty: "error" })
+  if (Result.isFailure(shape)) {
+    return yield* new ConfigFileError({ file, problems: problemsOf(shape.failure.issue, []) })
+  }
+  const parsed = shape.success
+  const entries: Array<Entry> = []
+  for (const [id, section] of Object.entries(parsed.sources)) {
+    const at = ["sources", id]
+    const known = installed.find((i) => i.source.id === id)
+    if (known === undefined) {
+      problems.push(`${at.join(".")}: no such source; installed: ${installed.map((i) => i.source.id).join(", ")}`)
+      continue
     }
-    const parsed = shape.value
-    const entries: Array<Entry> = []
-    for (const [id, section] of Object.entries(parsed.sources)) {
-      const at = ["sources", id]
-      const known = installed.find((i) => i.source.id === id)
-      if (known === undefined) {
-        problems.push(`${at.join(".")}: no such source; installed: ${installed.map((i) => i.source.id).join(", ")}`)
-        continue
-      }
-      const every = section.every === undefined ? Option.some(known.every) : parseDuration(section.every)
-      if (Option.isNone(every)) {
+    const every = section.every === undefined ? Option.some(known.every) : parseDuration(section.every)
+    if (Option.isNone(every)) {
+      problems.push(
+        `${[...at, "every"].join(".")}: expected a duration such as "60 seconds" or "24 hours", got ${JSON.stringify(section.every)}`
+      )
+    }
+    const raw: Record<string, unknown> = { ...section.config }
+    for (const [key, variable] of Object.entries(known.secrets)) {
+      if (key in raw) {
         problems.push(
-          `${[...at, "every"].join(".")}: expected a duration such as "60 seconds" or "24 hours", got ${JSON.stringify(section.every)}`
+          `${[...at, "config", key].join(".")}: secrets are read from the environment only; remove it and set ${variable}`
         )
+      } else if (env[variable] === undefined || env[variable] === "") {
+        problems.push(`${[...at, "config", key].join(".")}: set the environment variable ${variable}`)
+      } else {
+        raw[key] = env[variable]
       }
-      const raw: Record<string, unknown> = { ...section.config }
-      for (const [key, variable] of Object.entries(known.secrets)) {
-        if (key in raw) {
-          problems.push(
-            `${[...at, "config", key].join(".")}: secrets are read from the environment only; remove it and set ${variable}`
-          )
-        } else if (env[variable] === undefined || env[variable] === "") {
-          problems.push(`${[...at, "config", key].join(".")}: set the environment variable ${variable}`)
-        } else {
-          raw[key] = env[variable]
-        }
-      }
-      const config = Schema.decodeUnknownExit(known.source.configSchema)(raw, {
-        errors: "all",
-        onExcessProperty: "error"
-      })
-      if (config._tag === "Failure") {
-        const error = config.cause.reasons.find((r) => r._tag === "Fail")
-        if (error?._tag === "Fail")
-          problems.push(...problemsOf((error.error as Schema.SchemaError).issue, [...at, "config"]))
-        continue
-      }
-      if (Option.isSome(every)) entries.push({ source: known.source, config: config.value, every: every.value })
     }
-    if (problems.length > 0) return yield* new ConfigFileError({ file, problems })
-    return {
-      store: {
-        url: parsed.store?.url ?? defaults.store,
-        schema: parsed.store?.schema,
-        connectTimeout: parsed.store?.connectTimeout,
-        statementTimeout: parsed.store?.statementTimeout,
-        leaseTtl: parsed.store?.leaseTtl,
-        leaseWait: parsed.store?.leaseWait
-      },
-      downloads: parsed.downloads ?? defaults.downloads,
-      entries
+    const config = Schema.decodeUnknownResult(known.source.configSchema)(raw, {
+      errors: "all",
+      onExcessProperty: "error"
+    })
+    if (Result.isFailure(config)) {
+      problems.push(...problemsOf(config.failure.issue, [...at, "config"]))
+      continue
     }
-  })
+    if (Option.isSome(every)) entries.push({ source: known.source, config: config.success, every: every.value })
+  }
+  if (problems.length > 0) return yield* new ConfigFileError({ file, problems })
+  return {
+    store: {
+      url: parsed.store?.url ?? defaults.store,
+      schema: parsed.store?.schema,
+      connectTimeout: parsed.store?.connectTimeout,
+      statementTimeout: parsed.store?.statementTimeout,
+      leaseTtl: parsed.store?.leaseTtl,
+      leaseWait: parsed.store?.leaseWait
+    },
+    downloads: parsed.downloads ?? defaults.downloads,
+    entries
+  }
+})
 
 /**
  * Reads and checks a config file; `.yaml`/`.yml` files are YAML, anything else JSON.
@@ -202,29 +197,28 @@ export const check = (
  * @since 0.1.0
  * @category loading
  */
-export const load = (
+export const load = Effect.fn("AppConfig.load")(function* (
   file: string,
   installed: ReadonlyArray<Installed>,
   env: Readonly<Record<string, string | undefined>> = process.env
-): Effect.Effect<AppConfig, ConfigFileError> =>
-  Effect.gen(function* () {
-    const text = yield* Effect.try({
-      try: () => fs.readFileSync(file, "utf8"),
-      catch: (cause) =>
-        new ConfigFileError({
-          file,
-          problems: [(cause as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : String(cause)]
-        })
-    })
-    const document = yield* Effect.try({
-      try: () => (/\.ya?ml$/i.test(file) ? Yaml.parse(text) : JSON.parse(text)),
-      catch: (cause) =>
-        new ConfigFileError({
-          file,
-          problems: [
-            `not valid ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"}: ${cause instanceof Error ? cause.message : String(cause)}`
-          ]
-        })
-    })
-    return yield* check(document, installed, env, path.basename(file))
+): Effect.fn.Return<AppConfig, ConfigFileError> {
+  const text = yield* Effect.try({
+    try: () => fs.readFileSync(file, "utf8"),
+    catch: (cause) =>
+      new ConfigFileError({
+        file,
+        problems: [(cause as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : String(cause)]
+      })
   })
+  const document = yield* Effect.try({
+    try: () => (/\.ya?ml$/i.test(file) ? Yaml.parse(text) : JSON.parse(text)),
+    catch: (cause) =>
+      new ConfigFileError({
+        file,
+        problems: [
+          `not valid ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"}: ${cause instanceof Error ? cause.message : String(cause)}`
+        ]
+      })
+  })
+  return yield* check(document, installed, env, path.basename(file))
+})

@@ -215,8 +215,8 @@ const read = Command.make("read").pipe(
 )
 
 const sync = Command.make("sync", { config: configFlag }, ({ config: file }) =>
-  action((format) =>
-    Effect.gen(function* () {
+  action(
+    Effect.fn("Cli.sync")(function* (format: Format) {
       const config = yield* AppConfig.load(file, installed)
       const reports = yield* Sync.syncOnce(config.entries).pipe(
         withServices(format, config.downloads),
@@ -241,8 +241,9 @@ const sync = Command.make("sync", { config: configFlag }, ({ config: file }) =>
 )
 
 const poll = Command.make("poll", { config: configFlag }, ({ config: file }) =>
-  action((format) =>
-    Effect.gen(function* () {
+  // Untraced, as `Sync.poll` is: a span would stay open all night.
+  action(
+    Effect.fnUntraced(function* (format: Format) {
       const config = yield* AppConfig.load(file, installed)
       yield* Effect.logInfo(
         `polling ${config.entries.map((e) => `${e.source.id} every ${cadence(e.every)}`).join(", ")}; Ctrl-C stops after the transaction in flight`
@@ -257,8 +258,8 @@ const poll = Command.make("poll", { config: configFlag }, ({ config: file }) =>
 )
 
 const status = Command.make("status", { config: configFlag }, ({ config: file }) =>
-  action(() =>
-    Effect.gen(function* () {
+  action(
+    Effect.fn("Cli.status")(function* () {
       const config = yield* AppConfig.load(file, installed)
       const rows = yield* Effect.gen(function* () {
         const store = yield* Store

@@ -61,7 +61,7 @@ const leaderOf = (contest: Feed.ContestResult): string => {
 const row = (label: string, contest: Feed.ContestResult) =>
   `  ${pad(label.replace(/ - (Statewide|Districtwide) Results$/, ""), 54)} ${pad(leaderOf(contest), 42)} ${contest.reporting.percent.toFixed(1).padStart(5)}%`
 
-const summary = Effect.fnUntraced(function* (rounds: ReadonlyArray<Sync.Report>, store: string) {
+const summary = Effect.fn("Demo.summary")(function* (rounds: ReadonlyArray<Sync.Report>, store: string) {
   const feed = yield* Store
   const contests = (yield* feed.entities(CaSos.source.id, "ContestResult")).map((e) => e.data as Feed.ContestResult)
   const count = (kind: string) => Effect.map(feed.entities(Ballotpedia.source.id, kind), (rows) => rows.length)

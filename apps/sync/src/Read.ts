@@ -18,12 +18,13 @@ import * as Stdout from "./Stdout.ts"
  * @since 0.1.0
  * @category reading
  */
-export const readToStdout = (
-  source: Source.Any,
-  raw: Record<string, unknown>,
-  logFormat: LogFormat
-): Effect.Effect<void, SourceError.SourceError | Stdout.OutputError> =>
-  Effect.gen(function* () {
+export const readToStdout = Effect.fn("Read.readToStdout")(
+  function* (
+    source: Source.Any,
+    raw: Record<string, unknown>,
+    // Used by the services provided below, around the whole read.
+    _logFormat: LogFormat
+  ): Effect.fn.Return<void, SourceError.SourceError | Stdout.OutputError, Source.Services> {
     const config = yield* Source.decodeConfig(source, raw)
     let events = 0
     yield* source.read(config).pipe(
@@ -42,8 +43,11 @@ export const readToStdout = (
       Stream.runDrain
     )
     yield* Effect.logDebug(`${source.id}: ${events} events`)
-  }).pipe(
-    Effect.provideService(Progress.ProgressReporter, progressReporter(logFormat)),
-    Effect.provideService(Download.DownloadDirectory, path.join(os.tmpdir(), "electfeed-read")),
-    Effect.provide(Source.layer)
-  )
+  },
+  (effect, _source, _raw, logFormat) =>
+    effect.pipe(
+      Effect.provideService(Progress.ProgressReporter, progressReporter(logFormat)),
+      Effect.provideService(Download.DownloadDirectory, path.join(os.tmpdir(), "electfeed-read")),
+      Effect.provide(Source.layer)
+    )
+)

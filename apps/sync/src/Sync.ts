@@ -144,7 +144,7 @@ const syncEntry = Effect.fn("Sync.syncEntry")(function* (
  * @since 0.1.0
  * @category sync
  */
-export const syncOnce = Effect.fnUntraced(function* (entries: ReadonlyArray<Entry>, options?: SyncOptions) {
+export const syncOnce = Effect.fn("Sync.syncOnce")(function* (entries: ReadonlyArray<Entry>, options?: SyncOptions) {
   const store = yield* Store
   return yield* Effect.forEach(
     entries,
@@ -167,6 +167,7 @@ export const syncOnce = Effect.fnUntraced(function* (entries: ReadonlyArray<Entr
   )
 })
 
+// No span of its own: it runs all night, and each read is a `Sync.syncOnce` trace of its own.
 /**
  * Election-night mode: reads each entry on its own cadence, for ever (until interrupted), handing each
  * read's report to `onReport`. A failed read is reported like any other, and the next one comes on

@@ -127,7 +127,7 @@ for (const backend of backends) {
             })
             yield* store.write("ballotpedia", { events: [], skipped: [error], checkpoints: [] })
             const [kept] = yield* store.skipped("ballotpedia")
-            assert.strictEqual(kept?._tag === "DecodeError" && kept.row, 41)
+            assert.strictEqual(kept instanceof SourceError.DecodeError && kept.row, 41)
             assert.strictEqual(kept!.message, error.message)
           })
         )

@@ -6,17 +6,19 @@
  * a {@link Malformed} value, not a failure, so the rows after it still flow; a break in the file's
  * structure, after which no row can be found, fails the stream with a `DecodeError` at its offset.
  *
- * Values from upstream are bounded before anything recurses over them: a JSON row may nest at most
- * {@link maxDepth} levels, and {@link isWithinDepth} checks the same of any decoded body.
+ * Values from upstream are bounded before anything recurses over them: a JSON row may nest at most 64
+ * levels, and {@link isWithinDepth} checks the same of any decoded body. A whole body of JSON text is
+ * decoded by {@link decodeJsonText}.
  *
  * @since 0.1.0
  */
 import { Array as Arr, Cause, Effect, Predicate, Pull, Schema, Stream } from "effect"
 import { stableJson } from "./Feed.ts"
-import { type Client, firstIssue } from "./Http.ts"
+import type { Client } from "./Http.ts"
 import * as CsvScanner from "./internal/csvScanner.ts"
 import { deepestPath } from "./internal/depth.ts"
 import * as JsonArrayScanner from "./internal/jsonArrayScanner.ts"
+import * as JsonText from "./internal/jsonText.ts"
 import type { DecodeError } from "./SourceError.ts"
 
 /**
@@ -68,31 +70,20 @@ export interface RowContext {
  * @category models
  */
 export interface RowLimits {
-  /** The most characters one row's text may have. Default {@link maxRowSize}. */
+  /** The most characters one row's text may have. Default 16 MiB. */
   readonly maxRowSize?: number | undefined
-  /** How deeply a JSON row may nest arrays and objects, the row itself being 1. Default {@link maxDepth}. */
+  /** How deeply a JSON row may nest arrays and objects, the row itself being 1. Default 64. */
   readonly maxDepth?: number | undefined
 }
 
-/**
- * The default longest row, in characters: 16 MiB.
- *
- * @since 0.1.0
- * @category limits
- */
-export const maxRowSize = 16 * 1024 * 1024
+// The default longest row, in characters.
+const maxRowSize = 16 * 1024 * 1024
+
+// The default deepest nesting of arrays and objects in a value from upstream.
+const maxDepth = 64
 
 /**
- * The default deepest nesting of arrays and objects in a value from upstream. Deeper values are refused,
- * typed, before anything recurses over them.
- *
- * @since 0.1.0
- * @category limits
- */
-export const maxDepth = 64
-
-/**
- * A schema check that a value nests arrays and objects at most `depth` levels (default {@link maxDepth}; a
+ * A schema check that a value nests arrays and objects at most `depth` levels (default 64; a
  * scalar is 0, `[1]` is 1). It walks the value without recursion, so a value of any depth is checked
  * safely, and fails at the path where the value goes too deep. Put it on the parts of a body a schema
  * keeps as they come (`Schema.Unknown`), before they are written out or walked.
@@ -108,6 +99,20 @@ export const isWithinDepth = (depth: number = maxDepth) =>
     },
     { expected: `a value nested at most ${depth} levels deep` }
   )
+
+/**
+ * Parses JSON text and decodes it with `schema`. On failure, `onError` gets what went wrong, the offset
+ * in the text where it can be seen, and the JSON path of the value. A value nested too deeply for the
+ * schema to walk is a failure too, never a defect.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeJsonText: <S extends Schema.Top, E>(
+  schema: S,
+  text: string,
+  onError: (detail: string, offset: number, path: string | undefined) => E
+) => Effect.Effect<S["Type"], E, S["DecodingServices"]> = JsonText.decodeJsonText
 
 // A value as a short text for an error's excerpt; `stableJson` writes any depth.
 const excerptOf = (value: unknown): string => (typeof value === "string" ? value : (stableJson(value) ?? ""))
@@ -257,6 +262,7 @@ export const csvRows = <E>(
     })
   })
 
+// Untraced on purpose: it runs once per row, and a span per row would cost more than the decoding.
 /**
  * Decodes one row with `schema`; a failure names the row and the column (the first key of the issue's
  * path) and quotes the offending value.
@@ -271,7 +277,7 @@ export const decodeRow = <S extends Schema.Decoder<unknown>>(
 ): Effect.Effect<S["Type"], DecodeError, S["DecodingServices"]> =>
   Schema.decodeUnknownEffect(schema)(row.values).pipe(
     Effect.mapError((error) => {
-      const { message, path } = firstIssue(error.issue)
+      const { message, path } = JsonText.firstIssue(error.issue)
       const column = path[0] === undefined ? undefined : String(path[0])
       const value = column === undefined ? row.values : row.values[column]
       return context.client.decodeError({

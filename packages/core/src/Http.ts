@@ -20,7 +20,6 @@ import {
   Layer,
   type Redacted,
   type Schema,
-  type SchemaIssue,
   type Scope,
   type Stream
 } from "effect"
@@ -203,31 +202,6 @@ export type Services = HttpClient.HttpClient | RateLimiter.RateLimiter
  * @category decoding
  */
 export const formatPath: (path: ReadonlyArray<PropertyKey>) => string = JsonText.formatPath
-
-/**
- * The first problem of a schema failure, as a path and a message.
- *
- * @since 0.1.0
- * @category decoding
- */
-export const firstIssue: (issue: SchemaIssue.Issue) => {
-  readonly path: ReadonlyArray<PropertyKey>
-  readonly message: string
-} = JsonText.firstIssue
-
-/**
- * Parses JSON text and decodes it with `schema`. On failure, `onError` gets what went wrong, the offset
- * in the text where it can be seen, and the JSON path of the value. A value nested too deeply for the
- * schema to walk is a failure too, never a defect.
- *
- * @since 0.1.0
- * @category decoding
- */
-export const decodeJsonText: <S extends Schema.Top, E>(
-  schema: S,
-  text: string,
-  onError: (detail: string, offset: number, path: string | undefined) => E
-) => Effect.Effect<S["Type"], E, S["DecodingServices"]> = JsonText.decodeJsonText
 
 /**
  * Makes the HTTP client of one source.

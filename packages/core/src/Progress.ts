@@ -43,17 +43,17 @@ export const ProgressReporter = Context.Reference<(report: ProgressReport) => Ef
   { defaultValue: () => () => Effect.void }
 )
 
+// Untraced: a download reports for every chunk it writes, too often for a span each.
 /**
  * Sends a report to the current {@link ProgressReporter}.
  *
  * @since 0.1.0
  * @category reporting
  */
-export const report = (progress: ProgressReport): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    const reporter = yield* ProgressReporter
-    yield* reporter(progress)
-  })
+export const report = Effect.fnUntraced(function* (progress: ProgressReport): Effect.fn.Return<void> {
+  const reporter = yield* ProgressReporter
+  yield* reporter(progress)
+})
 
 /**
  * `12.3 MB`, `512 B`: a byte count as people read it (decimal units).

@@ -89,8 +89,8 @@ describe("Decoding", () => {
     Effect.gen(function* () {
       const exit = yield* Effect.exit(Stream.runCollect(Decoding.csvRows(pieces('a,b\n1,"open\n', []), context)))
       assert.isTrue(Exit.isFailure(exit))
-      const error = Exit.isFailure(exit) ? exit.cause.reasons[0] : undefined
-      assert.strictEqual(error?._tag === "Fail" && (error.error as SourceError.DecodeError)._tag, "DecodeError")
+      const error = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.findErrorOption(exit.cause)) : undefined
+      assert.isTrue(error instanceof SourceError.DecodeError, String(error))
     })
   )
 
@@ -113,9 +113,9 @@ describe("Decoding", () => {
   it.effect("fails with the character offset when the JSON breaks off", () =>
     Effect.gen(function* () {
       const exit = yield* Effect.exit(Stream.runCollect(Decoding.jsonArrayRows(pieces('[{"a":1},{"a":', []), context)))
-      const error = Exit.isFailure(exit) ? exit.cause.reasons[0] : undefined
-      assert.isTrue(error?._tag === "Fail")
-      assert.match((error as { error: SourceError.DecodeError }).error.message, /at character \d+/)
+      const error = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.findErrorOption(exit.cause)) : undefined
+      assert.isTrue(error instanceof SourceError.DecodeError, String(error))
+      assert.match(String(error?.message), /at character \d+/)
     })
   )
 
@@ -292,6 +292,23 @@ describe("Decoding", () => {
       const error = yield* Effect.flip(Schema.decodeUnknownEffect(Status)(deep))
       assert.include(error.message, "nested deeper than the 3 levels allowed")
       assert.include(error.message, '["b"][0]["c"]')
+    })
+  )
+
+  it.effect("decodes a JSON body, locating invalid text by offset and a mismatch by path and offset", () =>
+    Effect.gen(function* () {
+      const Body = Schema.Struct({ races: Schema.Array(Schema.Struct({ votes: Schema.Number })) })
+      const located = (detail: string, offset: number, path: string | undefined) => ({ detail, offset, path })
+      const text = '{"races":[{"votes":1},{"votes":"12a"}]}'
+      assert.deepStrictEqual(yield* Decoding.decodeJsonText(Body, '{"races":[{"votes":1}]}', located), {
+        races: [{ votes: 1 }]
+      })
+      const mismatch = yield* Effect.flip(Decoding.decodeJsonText(Body, text, located))
+      assert.strictEqual(mismatch.path, "$.races[1].votes")
+      assert.strictEqual(mismatch.offset, text.indexOf('"12a"'))
+      const invalid = yield* Effect.flip(Decoding.decodeJsonText(Body, '{"races":[', located))
+      assert.match(invalid.detail, /^not valid JSON/)
+      assert.isUndefined(invalid.path)
     })
   )
 })

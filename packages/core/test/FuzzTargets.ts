@@ -117,7 +117,7 @@ export const targets: ReadonlyArray<Fuzz.Target> = [
     seeds: [event, candidate, [event, candidate]].map((value) => encoder.encode(JSON.stringify(value))),
     run: (body) => {
       const text = decoder.decode(body)
-      return Http.decodeJsonText(
+      return Decoding.decodeJsonText(
         Schema.Union([Feed.FeedEvent, Schema.Array(Feed.FeedEvent)]),
         text,
         (detail, offset, path) => client.decodeError({ url: context.url, detail, input: text, offset, path })

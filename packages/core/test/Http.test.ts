@@ -3,7 +3,7 @@ import { gzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Option, Schema } from "effect"
 import { HttpClientRequest } from "effect/http"
-import { Http, Retry, Source, type SourceError } from "../src/index.ts"
+import { Http, Retry, Source, SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
 import * as Simulator from "../src/testing/Simulator.ts"
 import { client, failure, fetchPath, secret, text } from "./fixtures/Clients.ts"
@@ -26,12 +26,12 @@ describe("Http", () => {
       assert.strictEqual(rejected._tag, "RequestRejected")
       assert.include(rejected.message, "status 422")
       const timeout = yield* tagOf(408)
-      assert.strictEqual(timeout._tag === "Transient" && timeout.reason, "timeout")
+      assert.strictEqual(timeout instanceof SourceError.Transient && timeout.reason, "timeout")
       const server = yield* tagOf(502)
-      assert.strictEqual(server._tag === "Transient" && server.status, 502)
+      assert.strictEqual(server instanceof SourceError.Transient && server.status, 502)
       const limited = yield* tagOf(429)
       assert.deepStrictEqual(
-        limited._tag === "RateLimited" ? Option.map(limited.retryAfter, Duration.toMillis) : undefined,
+        limited instanceof SourceError.RateLimited ? Option.map(limited.retryAfter, Duration.toMillis) : undefined,
         Option.some(1000)
       )
     })
@@ -116,10 +116,10 @@ describe("Http", () => {
         bodyTimeout: "5 seconds"
       }
       const never = failure(yield* Effect.exit(fetchPath(sim.url, "/never", once)))
-      assert.isTrue(never._tag === "Transient" && never.reason === "timeout", never.message)
+      assert.isTrue(never instanceof SourceError.Transient && never.reason === "timeout", never.message)
       sim.inject({ _tag: "Stall" })
       const stalled = failure(yield* Effect.exit(fetchPath(sim.url, "/stall", once)))
-      assert.isTrue(stalled._tag === "Transient" && stalled.reason === "timeout", stalled.message)
+      assert.isTrue(stalled instanceof SourceError.Transient && stalled.reason === "timeout", stalled.message)
       assert.include(stalled.message, "stalled")
     })
   )
@@ -150,7 +150,7 @@ describe("Http", () => {
           Effect.exit
         )
       const wrong = failure(yield* decode("/wrong"))
-      assert.isTrue(wrong._tag === "DecodeError" && wrong.path === "$.a[1].b", wrong.message)
+      assert.isTrue(wrong instanceof SourceError.DecodeError && wrong.path === "$.a[1].b", wrong.message)
       assert.include(wrong.message, "twelve")
       const broken = failure(yield* decode("/broken"))
       assert.strictEqual(broken._tag, "DecodeError")
@@ -216,7 +216,7 @@ describe("Http", () => {
         )
       )
       const error = failure(yield* Effect.exit(fetchPath(closed, "/x", { retry: Retry.policy({ maxAttempts: 1 }) })))
-      assert.isTrue(error._tag === "Transient" && error.reason === "network", error.message)
+      assert.isTrue(error instanceof SourceError.Transient && error.reason === "network", error.message)
     })
   )
 

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Effect, Exit } from "effect"
+import { Cause, Clock, Effect, Exit, Option } from "effect"
 import { HttpClientRequest } from "effect/http"
 import { Http, Retry, Source, SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
@@ -80,7 +80,7 @@ describe("RateLimit", () => {
         return { first, second, waited: (yield* Clock.currentTimeMillis) - start }
       }).pipe(Effect.provide(Source.layer), (effect) => withVirtualTime(effect, "1 second"))
       const { first, second, waited } = yield* poll
-      const refused = Exit.isFailure(first) ? first.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+      const refused = Exit.isFailure(first) ? Option.getOrUndefined(Cause.findErrorOption(first.cause)) : undefined
       assert.isTrue(refused instanceof SourceError.RateLimited, String(refused))
       assert.include((refused as SourceError.RateLimited).message, "exceeds the 5 min allowed")
       assert.strictEqual(second.text, "ok")

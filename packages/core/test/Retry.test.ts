@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Option, Ref } from "effect"
+import { Cause, Duration, Effect, Exit, Option, Ref } from "effect"
 import { Retry, SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
 import * as Simulator from "../src/testing/Simulator.ts"
@@ -102,7 +102,7 @@ describe("Retry", () => {
         (effect) => withVirtualTime(effect, "1 hour")
       )
       assert.strictEqual(yield* Ref.get(count), 1)
-      const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+      const error = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.findErrorOption(exit.cause)) : undefined
       assert.isTrue(error instanceof SourceError.RateLimited, String(error))
       const refused = error as SourceError.RateLimited
       assert.deepStrictEqual(refused.maxWait, Duration.minutes(5))

@@ -64,114 +64,135 @@ export interface LeaseOptions {
 }
 
 /**
+ * What the leases do.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Leases {
+  /**
+   * Runs `effect` holding the lease of `source`: waits (at most `wait`) while another writer holds it,
+   * fails with `LeaseBusy` past that, and fails with a `StoreError` if the lease is lost.
+   */
+  readonly withLease: (
+    source: string
+  ) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError | LeaseBusy, R>
+}
+
+/**
  * The leases of one store.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (
+export const make: (
   rows: Schemas,
   options: LeaseOptions,
   /** Bounds a call and says what failed; `release` gets a shorter bound, as it may run on the way out. */
   bound: { readonly call: (what: string) => Bound; readonly release: (what: string) => Bound }
-) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const iso = (at: DateTime.Utc) => DateTime.formatIso(at)
+) => Effect.Effect<Leases, never, SqlClient.SqlClient> = Effect.fnUntraced(function* (rows, options, bound) {
+  const sql = yield* SqlClient.SqlClient
+  const iso = (at: DateTime.Utc) => DateTime.formatIso(at)
 
-    const take = (source: string, holder: string) =>
-      Effect.gen(function* () {
-        const now = yield* DateTime.now
-        const row = { source, holder, expires_at: iso(DateTime.addDuration(now, options.ttl)) }
-        const won = yield* sql<{ holder: string }>`INSERT INTO source_leases ${sql.insert(row)}
+  const take = Effect.fnUntraced(
+    function* (source: string, holder: string) {
+      const now = yield* DateTime.now
+      const row = { source, holder, expires_at: iso(DateTime.addDuration(now, options.ttl)) }
+      const won = yield* sql<{ holder: string }>`INSERT INTO source_leases ${sql.insert(row)}
           ON CONFLICT (source) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
           WHERE source_leases.holder = excluded.holder OR source_leases.expires_at < ${iso(now)}
           RETURNING holder`
-        return won.length > 0
-      }).pipe(bound.call(`cannot take the lease of ${source}`))
+      return won.length > 0
+    },
+    (effect, source) => bound.call(`cannot take the lease of ${source}`)(effect)
+  )
 
-    // Taken only from the holder the caller saw dead, so two waiters cannot both take it.
-    const takeOver = (source: string, holder: string, dead: string) =>
-      Effect.gen(function* () {
-        const expires = iso(DateTime.addDuration(yield* DateTime.now, options.ttl))
-        const won = yield* sql<{ holder: string }>`UPDATE source_leases SET holder = ${holder}, expires_at = ${expires}
+  // Taken only from the holder the caller saw dead, so two waiters cannot both take it.
+  const takeOver = Effect.fnUntraced(
+    function* (source: string, holder: string, dead: string) {
+      const expires = iso(DateTime.addDuration(yield* DateTime.now, options.ttl))
+      const won = yield* sql<{ holder: string }>`UPDATE source_leases SET holder = ${holder}, expires_at = ${expires}
           WHERE source = ${source} AND holder = ${dead} RETURNING holder`
-        return won.length > 0
-      }).pipe(bound.call(`cannot take over the lease of ${source}`))
+      return won.length > 0
+    },
+    (effect, source) => bound.call(`cannot take over the lease of ${source}`)(effect)
+  )
 
-    const current = SqlSchema.findOneOption({
-      Request: Schema.String,
-      Result: rows.Lease,
-      execute: (source) => sql`SELECT holder, expires_at FROM source_leases WHERE source = ${source}`
-    })
+  const current = SqlSchema.findOneOption({
+    Request: Schema.String,
+    Result: rows.Lease,
+    execute: (source) => sql`SELECT holder, expires_at FROM source_leases WHERE source = ${source}`
+  })
 
-    const acquire = Effect.fn("Store.acquireLease")(function* (source: string, holder: string) {
-      const started = yield* DateTime.now
-      const deadline = DateTime.addDuration(started, options.wait)
-      const pause = Duration.min(Duration.seconds(1), Duration.divideUnsafe(options.ttl, 3))
-      let announced = false
-      while (!(yield* take(source, holder))) {
-        const other = yield* current(source).pipe(bound.call(`cannot read the lease of ${source}`))
-        const now = yield* DateTime.now
-        if (Option.isNone(other)) continue
-        if (holderIsGone(other.value.holder)) {
-          if (yield* takeOver(source, holder, other.value.holder)) {
-            yield* Effect.logInfo(`${source}: took over the lease of ${other.value.holder}, which is no longer running`)
-            break
-          }
-          continue
+  const acquire = Effect.fn("Store.acquireLease")(function* (source: string, holder: string) {
+    const started = yield* DateTime.now
+    const deadline = DateTime.addDuration(started, options.wait)
+    const pause = Duration.min(Duration.seconds(1), Duration.divideUnsafe(options.ttl, 3))
+    let announced = false
+    while (!(yield* take(source, holder))) {
+      const other = yield* current(source).pipe(bound.call(`cannot read the lease of ${source}`))
+      const now = yield* DateTime.now
+      if (Option.isNone(other)) continue
+      if (holderIsGone(other.value.holder)) {
+        if (yield* takeOver(source, holder, other.value.holder)) {
+          yield* Effect.logInfo(`${source}: took over the lease of ${other.value.holder}, which is no longer running`)
+          break
         }
-        if (DateTime.isGreaterThanOrEqualTo(now, deadline)) {
-          return yield* new LeaseBusy({ source, holder: other.value.holder, waited: options.wait })
-        }
-        if (!announced) {
-          announced = true
-          yield* Effect.logInfo(
-            `${source}: waiting for another electfeed (${other.value.holder}) to finish writing it, at most ${Duration.format(options.wait)}`
-          )
-        }
-        yield* Effect.sleep(Duration.min(pause, DateTime.distance(now, deadline)))
+        continue
       }
-      yield* Effect.logDebug(`${source}: took the lease as ${holder}`)
-    })
-
-    const renewed = (source: string, holder: string) =>
-      Effect.gen(function* () {
-        const expires = DateTime.addDuration(yield* DateTime.now, options.ttl)
-        const kept = yield* sql<{ holder: string }>`UPDATE source_leases SET expires_at = ${iso(expires)}
-          WHERE source = ${source} AND holder = ${holder} RETURNING holder`
-        if (kept.length === 0) {
-          return yield* new StoreError({
-            detail: `lost the lease of ${source}: it expired while this process was stalled, and another writer took it`
-          })
-        }
-      }).pipe(bound.call(`cannot renew the lease of ${source}`))
-
-    const keepRenewing = (source: string, holder: string) =>
-      Effect.sleep(Duration.divideUnsafe(options.ttl, 3)).pipe(Effect.andThen(renewed(source, holder)), Effect.forever)
-
-    const release = (source: string, holder: string) =>
-      sql`DELETE FROM source_leases WHERE source = ${source} AND holder = ${holder}`.pipe(
-        bound.release(`cannot release the lease of ${source}`),
-        // It expires on its own.
-        Effect.ignore
-      )
-
-    /**
-     * Runs `effect` holding the lease of `source`: waits (at most `wait`) while another writer holds it,
-     * fails with `LeaseBusy` past that, and fails with a `StoreError` if the lease is lost.
-     */
-    const withLease =
-      (source: string) =>
-      <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StoreError | LeaseBusy, R> => {
-        const holder = holderName(process.pid, randomBytes(3).toString("hex"))
-        return Effect.acquireUseRelease(
-          // Waiting for another writer stops at a signal (a lease taken then is left to expire).
-          Effect.interruptible(acquire(source, holder)),
-          () => Effect.raceFirst(effect, keepRenewing(source, holder)),
-          () => release(source, holder)
+      if (DateTime.isGreaterThanOrEqualTo(now, deadline)) {
+        return yield* new LeaseBusy({ source, holder: other.value.holder, waited: options.wait })
+      }
+      if (!announced) {
+        announced = true
+        yield* Effect.logInfo(
+          `${source}: waiting for another electfeed (${other.value.holder}) to finish writing it, at most ${Duration.format(options.wait)}`
         )
       }
-
-    return { withLease }
+      yield* Effect.sleep(Duration.min(pause, DateTime.distance(now, deadline)))
+    }
+    yield* Effect.logDebug(`${source}: took the lease as ${holder}`)
   })
+
+  const renewed = Effect.fnUntraced(
+    function* (source: string, holder: string) {
+      const expires = DateTime.addDuration(yield* DateTime.now, options.ttl)
+      const kept = yield* sql<{ holder: string }>`UPDATE source_leases SET expires_at = ${iso(expires)}
+          WHERE source = ${source} AND holder = ${holder} RETURNING holder`
+      if (kept.length === 0) {
+        return yield* new StoreError({
+          detail: `lost the lease of ${source}: it expired while this process was stalled, and another writer took it`
+        })
+      }
+    },
+    (effect, source) => bound.call(`cannot renew the lease of ${source}`)(effect)
+  )
+
+  const keepRenewing = (source: string, holder: string) =>
+    Effect.sleep(Duration.divideUnsafe(options.ttl, 3)).pipe(Effect.andThen(renewed(source, holder)), Effect.forever)
+
+  const release = (source: string, holder: string) =>
+    sql`DELETE FROM source_leases WHERE source = ${source} AND holder = ${holder}`.pipe(
+      bound.release(`cannot release the lease of ${source}`),
+      // It expires on its own.
+      Effect.ignore
+    )
+
+  /**
+   * Runs `effect` holding the lease of `source`: waits (at most `wait`) while another writer holds it,
+   * fails with `LeaseBusy` past that, and fails with a `StoreError` if the lease is lost.
+   */
+  const withLease =
+    (source: string) =>
+    <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StoreError | LeaseBusy, R> => {
+      const holder = holderName(process.pid, randomBytes(3).toString("hex"))
+      return Effect.acquireUseRelease(
+        // Waiting for another writer stops at a signal (a lease taken then is left to expire).
+        Effect.interruptible(acquire(source, holder)),
+        () => Effect.raceFirst(effect, keepRenewing(source, holder)),
+        () => release(source, holder)
+      )
+    }
+
+  return { withLease }
+})

@@ -106,41 +106,40 @@ const makeConnection = (db: Database) => {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (
+export const make = Effect.fnUntraced(function* (
   options: SqliteOptions
-): Effect.Effect<SqlClient.SqlClient, SqlError.SqlError, Scope.Scope | Reactivity.Reactivity> =>
-  Effect.gen(function* () {
-    const { DatabaseSync } = yield* loadSqlite
-    const db = yield* Effect.acquireRelease(
-      Effect.try({
-        try: () => {
-          const db = new DatabaseSync(options.filename)
-          db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMillis ?? 5000}`)
-          db.exec("PRAGMA journal_mode = WAL")
-          db.exec("PRAGMA synchronous = NORMAL")
-          return db
-        },
-        catch: (cause) => sqlError(cause, `Cannot open the SQLite database ${options.filename}`, "connect")
-      }),
-      (db) => Effect.sync(() => db.close())
-    )
-    const connection = makeConnection(db)
-    const { acquirer, onCommitFailure, transactionAcquirer } = SqlClient.makeSqliteAcquirers({
-      connection: Effect.succeed(connection),
-      semaphore: yield* Semaphore.make(1),
-      isTransaction: (conn) => conn.isTransaction()
-    })
-    return yield* SqlClient.make({
-      acquirer,
-      transactionAcquirer,
-      onCommitFailure,
-      compiler: Statement.makeCompilerSqlite(),
-      driver: "node:sqlite",
-      beginTransaction: "BEGIN IMMEDIATE",
-      releaseSavepoint: (name) => `RELEASE SAVEPOINT ${name}`,
-      spanAttributes: [["db.system.name", "sqlite"]]
-    })
+): Effect.fn.Return<SqlClient.SqlClient, SqlError.SqlError, Scope.Scope | Reactivity.Reactivity> {
+  const { DatabaseSync } = yield* loadSqlite
+  const db = yield* Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        const db = new DatabaseSync(options.filename)
+        db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMillis ?? 5000}`)
+        db.exec("PRAGMA journal_mode = WAL")
+        db.exec("PRAGMA synchronous = NORMAL")
+        return db
+      },
+      catch: (cause) => sqlError(cause, `Cannot open the SQLite database ${options.filename}`, "connect")
+    }),
+    (db) => Effect.sync(() => db.close())
+  )
+  const connection = makeConnection(db)
+  const { acquirer, onCommitFailure, transactionAcquirer } = SqlClient.makeSqliteAcquirers({
+    connection: Effect.succeed(connection),
+    semaphore: yield* Semaphore.make(1),
+    isTransaction: (conn) => conn.isTransaction()
   })
+  return yield* SqlClient.make({
+    acquirer,
+    transactionAcquirer,
+    onCommitFailure,
+    compiler: Statement.makeCompilerSqlite(),
+    driver: "node:sqlite",
+    beginTransaction: "BEGIN IMMEDIATE",
+    releaseSavepoint: (name) => `RELEASE SAVEPOINT ${name}`,
+    spanAttributes: [["db.system.name", "sqlite"]]
+  })
+})
 
 /**
  * A `SqlClient` layer for the SQLite file.

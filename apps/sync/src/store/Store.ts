@@ -117,52 +117,73 @@ export interface StoreService {
   ) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError | Lease.LeaseBusy, R>
 }
 
-const make = (
+const make = Effect.fnUntraced(function* (
   options: StoreOptions,
   /** Unblocks calls stuck on a silent connection, for a stopping app. */
   abandon: Effect.Effect<void>
-): Effect.Effect<StoreService, never, SqlClient.SqlClient> =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const dialect: Rows.Dialect = sql.onDialectOrElse({
-      pg: () => "postgres" as const,
-      orElse: () => "sqlite" as const
-    })
-    const rows = Rows.schemas(dialect)
-    const where = describe(options.url)
-    const statementTimeout = Duration.fromInputUnsafe(options.statementTimeout ?? defaults.statementTimeout)
-    const call = (what: string) => storeCall(what, where, statementTimeout)
-    const writer = yield* BatchWriter.make(rows)
-    const queries = yield* Status.make(rows)
-    const leases = yield* Lease.make(
-      rows,
-      {
-        ttl: Duration.fromInputUnsafe(options.leaseTtl ?? defaults.leaseTtl),
-        wait: Duration.fromInputUnsafe(options.leaseWait ?? defaults.leaseWait)
-      },
-      { call, release: (what) => storeCall(what, where, Duration.min(statementTimeout, stopping.release)) }
-    )
-    return {
-      dialect,
-      checkpoints: (source: string) =>
-        writer.checkpoints(source).pipe(call(`cannot read the checkpoints of ${source}`)),
-      write: (source: string, batch: BatchWriter.Batch) =>
-        writer.write(source, batch).pipe(
-          call(`cannot store a batch of ${source}`),
-          // A signal stops the app after the transaction in flight, unless the database stopped answering.
-          finishBeforeStopping(stopping.transaction, abandon)
-        ),
-      recordRun: (source: string, outcome: Status.RunOutcome) =>
-        queries.recordRun(source, outcome).pipe(call(`cannot record the run of ${source}`)),
-      status: queries.status.pipe(call("cannot read the status")),
-      entities: (source: string, kind?: string) =>
-        queries.entities(source, kind).pipe(call(`cannot read the entities of ${source}`)),
-      history: (source: string, key: string) =>
-        queries.history(source, key).pipe(call(`cannot read the history of ${key}`)),
-      skipped: (source: string) => queries.skipped(source).pipe(call(`cannot read the skipped rows of ${source}`)),
-      withLease: leases.withLease
-    }
+): Effect.fn.Return<StoreService, never, SqlClient.SqlClient> {
+  const sql = yield* SqlClient.SqlClient
+  const dialect: Rows.Dialect = sql.onDialectOrElse({
+    pg: () => "postgres" as const,
+    orElse: () => "sqlite" as const
   })
+  const rows = Rows.schemas(dialect)
+  const where = describe(options.url)
+  const statementTimeout = Duration.fromInputUnsafe(options.statementTimeout ?? defaults.statementTimeout)
+  const call = (what: string) => storeCall(what, where, statementTimeout)
+  const writer = yield* BatchWriter.make(rows)
+  const queries = yield* Status.make(rows)
+  const leases = yield* Lease.make(
+    rows,
+    {
+      ttl: Duration.fromInputUnsafe(options.leaseTtl ?? defaults.leaseTtl),
+      wait: Duration.fromInputUnsafe(options.leaseWait ?? defaults.leaseWait)
+    },
+    { call, release: (what) => storeCall(what, where, Duration.min(statementTimeout, stopping.release)) }
+  )
+  return Store.of({
+    dialect,
+    checkpoints: Effect.fn("Store.checkpoints")(
+      function* (source: string) {
+        return yield* writer.checkpoints(source)
+      },
+      (effect, source) => call(`cannot read the checkpoints of ${source}`)(effect)
+    ),
+    // Its span is BatchWriter's `Store.write`, around the transaction alone.
+    write: (source: string, batch: BatchWriter.Batch) =>
+      writer.write(source, batch).pipe(
+        call(`cannot store a batch of ${source}`),
+        // A signal stops the app after the transaction in flight, unless the database stopped answering.
+        finishBeforeStopping(stopping.transaction, abandon)
+      ),
+    recordRun: Effect.fn("Store.recordRun")(
+      function* (source: string, outcome: Status.RunOutcome) {
+        return yield* queries.recordRun(source, outcome)
+      },
+      (effect, source) => call(`cannot record the run of ${source}`)(effect)
+    ),
+    status: queries.status.pipe(call("cannot read the status"), Effect.withSpan("Store.status")),
+    entities: Effect.fn("Store.entities")(
+      function* (source: string, kind?: string) {
+        return yield* queries.entities(source, kind)
+      },
+      (effect, source) => call(`cannot read the entities of ${source}`)(effect)
+    ),
+    history: Effect.fn("Store.history")(
+      function* (source: string, key: string) {
+        return yield* queries.history(source, key)
+      },
+      (effect, _source, key) => call(`cannot read the history of ${key}`)(effect)
+    ),
+    skipped: Effect.fn("Store.skipped")(
+      function* (source: string) {
+        return yield* queries.skipped(source)
+      },
+      (effect, source) => call(`cannot read the skipped rows of ${source}`)(effect)
+    ),
+    withLease: leases.withLease
+  })
+})
 
 /**
  * The store service.

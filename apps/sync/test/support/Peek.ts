@@ -4,7 +4,7 @@
  */
 import { PgClient } from "@effect/sql-pg"
 import { Feed } from "@electfeed/core"
-import { Effect, Redacted } from "effect"
+import { Effect, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 
 export interface Where {
@@ -57,6 +57,9 @@ export const entities = (where: Where, source: string) =>
     `SELECT key, hash, kind FROM feed_entities WHERE source = '${source}' ORDER BY key`
   ).then((rows) => rows.map((r) => `${r.kind} ${r.key} ${r.hash}`))
 
+// SQLite keeps a checkpoint's state as JSON text.
+const decodeState = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Json))
+
 /**
  * What two runs must agree on, from every table: entities and history without their times, the rows
  * kept aside, the checkpoints.
@@ -86,7 +89,7 @@ export const contents = async (where: Where) => {
     history: text(history),
     skipped: text(skipped),
     checkpoints: checkpoints.map((c) =>
-      Feed.stableJson([c.source, c.stream, typeof c.state === "string" ? JSON.parse(c.state) : c.state])
+      Feed.stableJson([c.source, c.stream, typeof c.state === "string" ? decodeState(c.state) : c.state])
     )
   }
 }

@@ -22,7 +22,7 @@ const maxRedirects = 5
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: false })
 
 /** The client of one source; see `Http.makeClient`. */
-export const make = Effect.fnUntraced(function* (
+export const make = Effect.fn("Http.makeClient")(function* (
   options: ClientOptions
 ): Effect.fn.Return<Client, ConfigError, Services> {
   const source = options.source
@@ -71,151 +71,155 @@ export const make = Effect.fnUntraced(function* (
    * request's budget. The response lives in a scope of its own, which `release` closes (aborting a body
    * nobody will read).
    */
-  const exchange = (
+  const exchange = Effect.fnUntraced(function* (
     request: HttpClientRequest.HttpClientRequest,
     url: string,
     ticket: Gate.Ticket,
     deadline: number,
     budget: Duration.Duration
-  ) =>
-    Effect.gen(function* () {
-      const scope = yield* Scope.fork(yield* Scope.Scope)
-      const release = Scope.close(scope, Exit.void)
-      const started = yield* DateTime.now
-      const left = Duration.millis(Math.max(0, deadline - DateTime.toEpochMillis(started)))
-      const budgetFirst = Duration.isLessThan(left, responseTimeout)
-      const response: HttpClientResponse.HttpClientResponse = yield* http.execute(request).pipe(
-        // Spans would carry the full URL, signature included, to whatever tracer an app installs.
-        Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
-        Effect.provideService(HttpClient.TracerPropagationEnabled, false),
-        Scope.provide(scope),
-        Effect.mapError((error) => transportError(source, url, error)),
-        Effect.timeoutOrElse({
-          duration: budgetFirst ? left : responseTimeout,
-          orElse: () =>
-            Effect.fail(
-              budgetFirst
-                ? overBudget(source, url, budget)
-                : new Transient({
-                    source,
-                    url,
-                    reason: "timeout",
-                    detail: `no response within ${formatDuration(responseTimeout)}`
-                  })
-            )
-        }),
-        Effect.onError(() => release)
-      )
-      const observedAt = yield* DateTime.now
-      const hint =
-        response.status === 429
-          ? Option.getOrUndefined(retryAfter(response.headers, DateTime.toEpochMillis(observedAt)))
-          : undefined
-      yield* gate.report(ticket, response.status, hint)
-      yield* Effect.logDebug(
-        `${request.method} ${url} -> ${response.status} in ${formatDuration(DateTime.distance(started, observedAt))}`
-      )
-      return { response, observedAt, release }
-    })
+  ) {
+    const scope = yield* Scope.fork(yield* Scope.Scope)
+    const release = Scope.close(scope, Exit.void)
+    const started = yield* DateTime.now
+    const left = Duration.millis(Math.max(0, deadline - DateTime.toEpochMillis(started)))
+    const budgetFirst = Duration.isLessThan(left, responseTimeout)
+    const response: HttpClientResponse.HttpClientResponse = yield* http.execute(request).pipe(
+      // Spans would carry the full URL, signature included, to whatever tracer an app installs.
+      Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
+      Effect.provideService(HttpClient.TracerPropagationEnabled, false),
+      Scope.provide(scope),
+      Effect.mapError((error) => transportError(source, url, error)),
+      Effect.timeoutOrElse({
+        duration: budgetFirst ? left : responseTimeout,
+        orElse: () =>
+          Effect.fail(
+            budgetFirst
+              ? overBudget(source, url, budget)
+              : new Transient({
+                  source,
+                  url,
+                  reason: "timeout",
+                  detail: `no response within ${formatDuration(responseTimeout)}`
+                })
+          )
+      }),
+      Effect.onError(() => release)
+    )
+    const observedAt = yield* DateTime.now
+    const hint =
+      response.status === 429
+        ? Option.getOrUndefined(retryAfter(response.headers, DateTime.toEpochMillis(observedAt)))
+        : undefined
+    yield* gate.report(ticket, response.status, hint)
+    yield* Effect.logDebug(
+      `${request.method} ${url} -> ${response.status} in ${formatDuration(DateTime.distance(started, observedAt))}`
+    )
+    return { response, observedAt, release }
+  })
 
   /**
    * Sends a request, following redirects (a few, and never one that would take a secret to another
    * origin), and returns the final response once the caller accepts its status.
    */
-  const send = (request: HttpClientRequest.HttpClientRequest, accept: Accept, budget: Duration.Duration) =>
-    Effect.gen(function* () {
-      let current = prepare(request)
-      const requestedUrl = redactUrl(fullUrl(current))
-      const carriesSecret = secretHeaders.length > 0 && originOf(current.url) === origin
-      let deadline: number | undefined
-      for (let redirects = 0; ; redirects++) {
-        const from = fullUrl(current)
-        const url = redactUrl(from)
-        const ticket = yield* gate.admit(hostOf(current.url))
-        // The budget starts once the limiter lets the request go: its waits are ours, not the server's.
-        deadline ??= (yield* Clock.currentTimeMillis) + Duration.toMillis(budget)
-        const { response, observedAt, release } = yield* exchange(current, url, ticket, deadline, budget)
-        const target = isRedirect(response.status) ? resolveLocation(response.headers["location"], from) : undefined
-        if (target !== undefined) {
-          yield* release
-          const status = response.status
-          if (carriesSecret && target.origin !== origin) {
-            return yield* new RequestRejected({
-              source,
-              url,
-              status,
-              excerpt: scrub(
-                `redirected to ${redactUrl(target)}, another origin: not followed, so that the credentials ` +
-                  `configured for ${origin} stay there`,
-                secrets
-              )
-            })
-          }
-          if (redirects === maxRedirects) {
-            return yield* new RequestRejected({
-              source,
-              url,
-              status,
-              excerpt: scrub(`more than ${maxRedirects} redirects in a row, the last to ${redactUrl(target)}`, secrets)
-            })
-          }
-          current = redirectRequest(current, status, from, target)
-          continue
-        }
-        const encoding = response.headers["content-encoding"]
-        const body = guardBody(
-          {
+  const send = Effect.fnUntraced(function* (
+    request: HttpClientRequest.HttpClientRequest,
+    accept: Accept,
+    budget: Duration.Duration
+  ) {
+    let current = prepare(request)
+    const requestedUrl = redactUrl(fullUrl(current))
+    const carriesSecret = secretHeaders.length > 0 && originOf(current.url) === origin
+    let deadline: number | undefined
+    for (let redirects = 0; ; redirects++) {
+      const from = fullUrl(current)
+      const url = redactUrl(from)
+      const ticket = yield* gate.admit(hostOf(current.url))
+      // The budget starts once the limiter lets the request go: its waits are ours, not the server's.
+      deadline ??= (yield* Clock.currentTimeMillis) + Duration.toMillis(budget)
+      const { response, observedAt, release } = yield* exchange(current, url, ticket, deadline, budget)
+      const target = isRedirect(response.status) ? resolveLocation(response.headers["location"], from) : undefined
+      if (target !== undefined) {
+        yield* release
+        const status = response.status
+        if (carriesSecret && target.origin !== origin) {
+          return yield* new RequestRejected({
             source,
             url,
-            encoding,
-            decoder: decoderFor(encoding, current.headers["accept-encoding"]),
-            idle: bodyTimeout,
-            deadline,
-            budget
-          },
-          response.stream
-        )
-        if (!accept(response.status)) {
-          const { bytes } = yield* readAll(source, url, Stream.take(body, 16), 64 * 1024).pipe(
-            Effect.catch(() => Effect.succeed({ bytes: new Uint8Array() }))
-          )
-          yield* release
-          return yield* statusError({
-            source,
-            url,
-            status: response.status,
-            headers: response.headers,
-            text: utf8.decode(bytes),
-            now: DateTime.toEpochMillis(observedAt),
-            secrets
+            status,
+            excerpt: scrub(
+              `redirected to ${redactUrl(target)}, another origin: not followed, so that the credentials ` +
+                `configured for ${origin} stay there`,
+              secrets
+            )
           })
         }
-        return {
+        if (redirects === maxRedirects) {
+          return yield* new RequestRejected({
+            source,
+            url,
+            status,
+            excerpt: scrub(`more than ${maxRedirects} redirects in a row, the last to ${redactUrl(target)}`, secrets)
+          })
+        }
+        current = redirectRequest(current, status, from, target)
+        continue
+      }
+      const encoding = response.headers["content-encoding"]
+      const body = guardBody(
+        {
+          source,
+          url,
+          encoding,
+          decoder: decoderFor(encoding, current.headers["accept-encoding"]),
+          idle: bodyTimeout,
+          deadline,
+          budget
+        },
+        response.stream
+      )
+      if (!accept(response.status)) {
+        const { bytes } = yield* readAll(source, url, Stream.take(body, 16), 64 * 1024).pipe(
+          Effect.catch(() => Effect.succeed({ bytes: new Uint8Array() }))
+        )
+        yield* release
+        return yield* statusError({
+          source,
+          url,
           status: response.status,
           headers: response.headers,
-          url: requestedUrl,
-          observedAt,
-          body
-        } satisfies Opened
+          text: utf8.decode(bytes),
+          now: DateTime.toEpochMillis(observedAt),
+          secrets
+        })
       }
-    })
+      return {
+        status: response.status,
+        headers: response.headers,
+        url: requestedUrl,
+        observedAt,
+        body
+      } satisfies Opened
+    }
+  })
 
-  const fetch = (request: HttpClientRequest.HttpClientRequest, fetchOptions?: { readonly accept?: Accept }) =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const opened = yield* send(request, fetchOptions?.accept ?? ok, totalTimeout)
-        const { bytes, sha256 } = yield* readAll(source, opened.url, opened.body, maxBodyBytes)
-        return {
-          status: opened.status,
-          headers: opened.headers,
-          url: opened.url,
-          observedAt: opened.observedAt,
-          bytes,
-          sha256,
-          text: utf8.decode(bytes)
-        } satisfies Body
-      })
-    ).pipe(Retry.retrying(policy), Effect.annotateLogs({ source }))
+  const fetch = Effect.fn("Http.fetch")(
+    function* (request: HttpClientRequest.HttpClientRequest, fetchOptions?: { readonly accept?: Accept }) {
+      const opened = yield* send(request, fetchOptions?.accept ?? ok, totalTimeout)
+      const { bytes, sha256 } = yield* readAll(source, opened.url, opened.body, maxBodyBytes)
+      return {
+        status: opened.status,
+        headers: opened.headers,
+        url: opened.url,
+        observedAt: opened.observedAt,
+        bytes,
+        sha256,
+        text: utf8.decode(bytes)
+      } satisfies Body
+    },
+    Effect.scoped,
+    Retry.retrying(policy),
+    Effect.annotateLogs({ source })
+  )
 
   const decodeError: Client["decodeError"] = (fields) =>
     new DecodeError({
@@ -228,21 +232,26 @@ export const make = Effect.fnUntraced(function* (
       ...(fields.column === undefined ? {} : { column: fields.column })
     })
 
-  const json = <S extends Schema.Top>(request: HttpClientRequest.HttpClientRequest, schema: S) =>
-    Effect.gen(function* () {
-      const body = yield* fetch(request)
-      const value = yield* decodeJsonText(schema, body.text, (detail, offset, path) =>
-        decodeError({ url: body.url, detail, input: body.text, offset, path })
-      )
-      return { value, body }
-    })
+  const json = Effect.fn("Http.json")(function* <S extends Schema.Top>(
+    request: HttpClientRequest.HttpClientRequest,
+    schema: S
+  ) {
+    const body = yield* fetch(request)
+    const value = yield* decodeJsonText(schema, body.text, (detail, offset, path) =>
+      decodeError({ url: body.url, detail, input: body.text, offset, path })
+    )
+    return { value, body }
+  })
 
-  const open = (request: HttpClientRequest.HttpClientRequest, openOptions?: OpenOptions) =>
-    send(
-      request,
-      openOptions?.accept ?? ok,
-      openOptions?.totalTimeout === undefined ? totalTimeout : Duration.fromInputUnsafe(openOptions.totalTimeout)
-    ).pipe(Retry.retrying(policy), Effect.annotateLogs({ source }))
+  const open = Effect.fn("Http.open")(
+    function* (request: HttpClientRequest.HttpClientRequest, openOptions?: OpenOptions) {
+      const budget =
+        openOptions?.totalTimeout === undefined ? totalTimeout : Duration.fromInputUnsafe(openOptions.totalTimeout)
+      return yield* send(request, openOptions?.accept ?? ok, budget)
+    },
+    Retry.retrying(policy),
+    Effect.annotateLogs({ source })
+  )
 
   const provenance = (body: { readonly url: string; readonly sha256: string }): Provenance => ({
     url: body.url,

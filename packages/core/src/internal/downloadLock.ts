@@ -49,93 +49,91 @@ export interface LockTiming {
  * Takes the lock at `path` for the rest of the scope. `refused` makes the error when another process
  * still holds it after `timing.wait`; `diskError` the error when the lock cannot be written or read.
  */
-export const acquire = (
+export const acquire = Effect.fn("Download.acquireLock")(function* (
   path: string,
   timing: LockTiming,
   errors: {
     readonly refused: (detail: string) => ConfigError
     readonly diskError: (error: PlatformError.PlatformError) => ConfigError
   }
-): Effect.Effect<void, ConfigError, FileSystem.FileSystem | Scope.Scope> =>
-  Effect.gen(function* () {
-    const fs = yield* FileSystem.FileSystem
-    const token = randomUUID()
-    const content = JSON.stringify({ pid: process.pid, host: os.hostname(), token } satisfies Owner)
-    const written = `${path}.${token}`
-    const moved = `${written}.stale`
-    const unlessMissing = <A>(effect: Effect.Effect<A, PlatformError.PlatformError>) =>
-      Effect.catchReason(Effect.asSome(effect), "PlatformError", "NotFound", () => Effect.succeedNone)
+): Effect.fn.Return<void, ConfigError, FileSystem.FileSystem | Scope.Scope> {
+  const fs = yield* FileSystem.FileSystem
+  const token = randomUUID()
+  const content = JSON.stringify({ pid: process.pid, host: os.hostname(), token } satisfies Owner)
+  const written = `${path}.${token}`
+  const moved = `${written}.stale`
+  const unlessMissing = <A>(effect: Effect.Effect<A, PlatformError.PlatformError>) =>
+    Effect.catchReason(Effect.asSome(effect), "PlatformError", "NotFound", () => Effect.succeedNone)
 
-    const release = fs.readFileString(path).pipe(
-      Effect.flatMap((found) => (found === content ? fs.remove(path) : Effect.void)),
-      Effect.ignore,
-      Effect.ensuring(Effect.sync(() => heldHere.delete(token)))
+  const release = fs.readFileString(path).pipe(
+    Effect.flatMap((found) => (found === content ? fs.remove(path) : Effect.void)),
+    Effect.ignore,
+    Effect.ensuring(Effect.sync(() => heldHere.delete(token)))
+  )
+  // Where hard links are not supported, an exclusive create does (its content is written just after).
+  const create = fs.link(written, path).pipe(
+    Effect.catchIf(
+      (error) => error.reason._tag !== "AlreadyExists",
+      () => fs.writeFileString(path, content, { flag: "wx" })
     )
-    // Where hard links are not supported, an exclusive create does (its content is written just after).
-    const create = fs.link(written, path).pipe(
-      Effect.catchIf(
-        (error) => error.reason._tag !== "AlreadyExists",
-        () => fs.writeFileString(path, content, { flag: "wx" })
-      )
+  )
+  // True when the lock is ours; the release is registered in the same uninterruptible step. The token
+  // counts as held from before the lock exists, so that no fiber of this process takes it for stale.
+  const take = Effect.gen(function* () {
+    heldHere.add(token)
+    const created = yield* create.pipe(
+      Effect.as(true),
+      Effect.catchReason("PlatformError", "AlreadyExists", () => Effect.succeed(false)),
+      Effect.onError(() => Effect.sync(() => heldHere.delete(token)))
     )
-    // True when the lock is ours; the release is registered in the same uninterruptible step. The token
-    // counts as held from before the lock exists, so that no fiber of this process takes it for stale.
-    const take = Effect.gen(function* () {
-      heldHere.add(token)
-      const created = yield* create.pipe(
-        Effect.as(true),
-        Effect.catchReason("PlatformError", "AlreadyExists", () => Effect.succeed(false)),
-        Effect.onError(() => Effect.sync(() => heldHere.delete(token)))
-      )
-      if (created) yield* Effect.addFinalizer(() => release)
-      else heldHere.delete(token)
-      return created
-    }).pipe(Effect.uninterruptible)
-    const takeOver = (stale: string) =>
-      Effect.gen(function* () {
-        const renamed = yield* unlessMissing(fs.rename(path, moved))
-        if (Option.isNone(renamed)) return
-        if ((yield* fs.readFileString(moved)) !== stale) {
-          // Taken over and renewed by someone else between our read and the rename: theirs goes back.
-          yield* fs.link(moved, path).pipe(Effect.catchReason("PlatformError", "AlreadyExists", () => Effect.void))
-        }
-        yield* fs.remove(moved)
-      })
-
-    yield* fs.writeFileString(written, content).pipe(Effect.mapError(errors.diskError))
-    const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(Duration.fromInputUnsafe(timing.wait))
-    let told = false
-    // A lock that cannot be read is left by something else than this module; it is stale only if it is
-    // still the same after a poll.
-    let unreadable: string | undefined
-    yield* Effect.gen(function* () {
-      while (!(yield* take)) {
-        const read = yield* unlessMissing(fs.readFileString(path))
-        if (Option.isNone(read)) continue
-        const found = read.value
-        const owner = Option.getOrUndefined(decodeOwner(found))
-        if (owner === undefined ? unreadable === found : !isLive(owner)) {
-          yield* Effect.logWarning(`taking over the lock ${path}, left by ${describeOwner(owner)} which no longer runs`)
-          yield* takeOver(found)
-          continue
-        }
-        unreadable = owner === undefined ? found : undefined
-        if ((yield* Clock.currentTimeMillis) >= deadline) {
-          return yield* Effect.fail(
-            errors.refused(
-              `${describeOwner(owner)} is downloading the same file (lock ${path}); gave up after waiting ` +
-                `${formatDuration(timing.wait)} (remove the lock if no such process runs)`
-            )
-          )
-        }
-        if (!told) {
-          told = true
-          yield* Effect.logInfo(`waiting for ${describeOwner(owner)}, which holds the lock ${path}`)
-        }
-        yield* Effect.sleep(timing.poll)
-      }
-    }).pipe(
-      Effect.catchTag("PlatformError", (error) => Effect.fail(errors.diskError(error))),
-      Effect.ensuring(fs.remove(written).pipe(Effect.ignore))
-    )
+    if (created) yield* Effect.addFinalizer(() => release)
+    else heldHere.delete(token)
+    return created
+  }).pipe(Effect.uninterruptible)
+  const takeOver = Effect.fnUntraced(function* (stale: string) {
+    const renamed = yield* unlessMissing(fs.rename(path, moved))
+    if (Option.isNone(renamed)) return
+    if ((yield* fs.readFileString(moved)) !== stale) {
+      // Taken over and renewed by someone else between our read and the rename: theirs goes back.
+      yield* fs.link(moved, path).pipe(Effect.catchReason("PlatformError", "AlreadyExists", () => Effect.void))
+    }
+    yield* fs.remove(moved)
   })
+
+  yield* fs.writeFileString(written, content).pipe(Effect.mapError(errors.diskError))
+  const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(Duration.fromInputUnsafe(timing.wait))
+  let told = false
+  // A lock that cannot be read is left by something else than this module; it is stale only if it is
+  // still the same after a poll.
+  let unreadable: string | undefined
+  yield* Effect.gen(function* () {
+    while (!(yield* take)) {
+      const read = yield* unlessMissing(fs.readFileString(path))
+      if (Option.isNone(read)) continue
+      const found = read.value
+      const owner = Option.getOrUndefined(decodeOwner(found))
+      if (owner === undefined ? unreadable === found : !isLive(owner)) {
+        yield* Effect.logWarning(`taking over the lock ${path}, left by ${describeOwner(owner)} which no longer runs`)
+        yield* takeOver(found)
+        continue
+      }
+      unreadable = owner === undefined ? found : undefined
+      if ((yield* Clock.currentTimeMillis) >= deadline) {
+        return yield* Effect.fail(
+          errors.refused(
+            `${describeOwner(owner)} is downloading the same file (lock ${path}); gave up after waiting ` +
+              `${formatDuration(timing.wait)} (remove the lock if no such process runs)`
+          )
+        )
+      }
+      if (!told) {
+        told = true
+        yield* Effect.logInfo(`waiting for ${describeOwner(owner)}, which holds the lock ${path}`)
+      }
+      yield* Effect.sleep(timing.poll)
+    }
+  }).pipe(
+    Effect.catchTag("PlatformError", (error) => Effect.fail(errors.diskError(error))),
+    Effect.ensuring(fs.remove(written).pipe(Effect.ignore))
+  )
+})

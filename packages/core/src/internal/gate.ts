@@ -27,53 +27,51 @@ export interface Gate {
  * A {@link Gate} for one source. `maxPause` bounds how long a `429` may hold a host back; it defaults to
  * the default retry policy's `maxRetryAfter`.
  */
-export const make = (
+export const make = Effect.fnUntraced(function* (
   source: string,
   policy: RateLimitPolicy,
   maxPause: Duration.Input = Retry.defaultPolicy.maxRetryAfter
-): Effect.Effect<Gate, never, RateLimiter.RateLimiter> =>
-  Effect.gen(function* () {
-    const limiter = yield* RateLimiter.RateLimiter
-    const window = Duration.fromInputUnsafe(policy.window)
-    const longestPause = Duration.fromInputUnsafe(maxPause)
-    const pauseFor = (key: string, retryAfter: Duration.Duration | undefined) =>
-      retryAfter === undefined || Duration.isLessThanOrEqualTo(retryAfter, longestPause)
-        ? Effect.succeed(retryAfter)
-        : Effect.as(
-            Effect.logWarning(
-              `${key} asked to wait ${formatDuration(retryAfter)}; holding its requests back for ` +
-                `${formatDuration(longestPause)}, the longest pause allowed`
-            ),
-            longestPause
-          )
-    const admit = (host: string) =>
-      Effect.gen(function* () {
-        const key = `${source}@${host}`
-        const { delay } = yield* limiter.consume({
-          key,
-          limit: policy.limit,
-          window,
-          algorithm: "token-bucket",
-          onExceeded: "delay"
-        })
-        if (Duration.isGreaterThan(delay, Duration.zero)) yield* Effect.sleep(delay)
-        const adaptive = yield* limiter.adaptiveConsume({
-          key,
-          tokens: 1,
-          fallbackLimit: policy.limit,
-          fallbackWindow: window
-        })
-        if (Duration.isGreaterThan(adaptive.delay, Duration.zero)) yield* Effect.sleep(adaptive.delay)
-        return { key, epoch: adaptive.epoch }
-      }).pipe(Effect.orDie)
-    const report = (ticket: Ticket, status: number, retryAfter: Duration.Duration | undefined) =>
-      status === 429
-        ? pauseFor(ticket.key, retryAfter).pipe(
-            Effect.flatMap((pause) =>
-              limiter.adaptiveFeedback({ key: ticket.key, epoch: ticket.epoch, tokens: 1, status, retryAfter: pause })
-            ),
-            Effect.orDie
-          )
-        : Effect.void
-    return { admit, report }
-  })
+): Effect.fn.Return<Gate, never, RateLimiter.RateLimiter> {
+  const limiter = yield* RateLimiter.RateLimiter
+  const window = Duration.fromInputUnsafe(policy.window)
+  const longestPause = Duration.fromInputUnsafe(maxPause)
+  const pauseFor = (key: string, retryAfter: Duration.Duration | undefined) =>
+    retryAfter === undefined || Duration.isLessThanOrEqualTo(retryAfter, longestPause)
+      ? Effect.succeed(retryAfter)
+      : Effect.as(
+          Effect.logWarning(
+            `${key} asked to wait ${formatDuration(retryAfter)}; holding its requests back for ` +
+              `${formatDuration(longestPause)}, the longest pause allowed`
+          ),
+          longestPause
+        )
+  const admit = Effect.fnUntraced(function* (host: string) {
+    const key = `${source}@${host}`
+    const { delay } = yield* limiter.consume({
+      key,
+      limit: policy.limit,
+      window,
+      algorithm: "token-bucket",
+      onExceeded: "delay"
+    })
+    if (Duration.isGreaterThan(delay, Duration.zero)) yield* Effect.sleep(delay)
+    const adaptive = yield* limiter.adaptiveConsume({
+      key,
+      tokens: 1,
+      fallbackLimit: policy.limit,
+      fallbackWindow: window
+    })
+    if (Duration.isGreaterThan(adaptive.delay, Duration.zero)) yield* Effect.sleep(adaptive.delay)
+    return { key, epoch: adaptive.epoch }
+  }, Effect.orDie)
+  const report = (ticket: Ticket, status: number, retryAfter: Duration.Duration | undefined) =>
+    status === 429
+      ? pauseFor(ticket.key, retryAfter).pipe(
+          Effect.flatMap((pause) =>
+            limiter.adaptiveFeedback({ key: ticket.key, epoch: ticket.epoch, tokens: 1, status, retryAfter: pause })
+          ),
+          Effect.orDie
+        )
+      : Effect.void
+  return { admit, report }
+})

@@ -1,8 +1,8 @@
 /**
  * A small fuzzer for decoders. A {@link Target} takes a body and decodes it the way a connector does; the
- * fuzzer feeds it bodies made from its seeds by seeded mutations ({@link Mutators}) and counts what
+ * fuzzer feeds it bodies made from its seeds by seeded mutations (of bytes, and of JSON or CSV structure) and counts what
  * each did: `ok`, a `typed` error (a `SourceError`), a `defect` (a die, a thrown exception, or an error
- * that is not a `SourceError`) or a `hang` (a body that took longer than {@link hangMillis}).
+ * that is not a `SourceError`) or a `hang` (a body that took longer than 2 s, by default).
  *
  * {@link run} fuzzes in this process, for tests. {@link main} fuzzes in worker threads with a watchdog,
  * for `pnpm fuzz`: a body stuck in a synchronous loop cannot be stopped from inside its own thread, but
@@ -18,14 +18,7 @@ import * as path from "node:path"
 import { Worker } from "node:worker_threads"
 import { Cause, Effect, Exit, References } from "effect"
 import { isSourceError, type SourceError } from "../SourceError.ts"
-import { mutate, random, seedOf } from "./FuzzMutators.ts"
-
-/**
- * The seeded random source and the mutators.
- *
- * @since 0.1.0
- */
-export * as Mutators from "./FuzzMutators.ts"
+import { mutate, random, seedOf } from "./internal/mutators.ts"
 
 /**
  * What a target's bodies are, for the structure mutators: JSON, CSV, or bytes alone.
@@ -87,13 +80,8 @@ export interface Report {
   readonly failures: ReadonlyArray<Failure>
 }
 
-/**
- * The longest a body may take before it counts as a hang: 2 s.
- *
- * @since 0.1.0
- * @category limits
- */
-export const hangMillis = 2000
+// The longest a body may take before it counts as a hang.
+const hangMillis = 2000
 
 /**
  * Body number `index` of `target` in the run of `seed`.
@@ -146,13 +134,8 @@ export const attempt = (
     )
   })
 
-/**
- * Counts outcomes as they come, into a {@link Report}.
- *
- * @since 0.1.0
- * @category running
- */
-export const tally = (target: string, seed: number) => {
+// Counts outcomes as they come, into a report.
+const tally = (target: string, seed: number) => {
   const counts = { ok: 0, typed: 0, defect: 0, hang: 0 }
   const failures: Array<Failure> = []
   let started: number | undefined
@@ -206,13 +189,8 @@ export const run = (
     return counts.report()
   })
 
-/**
- * A report as one line: bodies, ok, typed errors, defects, hangs and bodies per second.
- *
- * @since 0.1.0
- * @category reporting
- */
-export const formatReport = (report: Report): string =>
+// A report as one line: bodies, ok, typed errors, defects, hangs and bodies per second.
+const formatReport = (report: Report): string =>
   `${report.target.padEnd(28)} ${String(report.bodies).padStart(7)} bodies ${String(report.ok).padStart(7)} ok ` +
   `${String(report.typed).padStart(7)} typed ${String(report.defects).padStart(4)} defects ` +
   `${String(report.hangs).padStart(4)} hangs ${Math.round(report.bodies / Math.max(report.millis / 1000, 0.001))

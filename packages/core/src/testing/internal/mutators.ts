@@ -3,16 +3,11 @@
  * repeated delimiters, long runs), of JSON structure (type swaps, deep nesting, huge numbers, lone
  * surrogates and other odd text in strings, long strings, odd keys) and of CSV structure (stray quotes and delimiters, long fields, odd
  * line ends and headers). Each takes a body and gives another; none fails.
- *
- * @since 0.1.0
  */
-import { deepestPath } from "../internal/depth.ts"
+import { deepestPath } from "../../internal/depth.ts"
 
 /**
  * A seeded source of randomness: the same seed, the same numbers.
- *
- * @since 0.1.0
- * @category models
  */
 export interface Random {
   /** In [0, 1). */
@@ -25,9 +20,6 @@ export interface Random {
 
 /**
  * A small, fast generator (sfc32) seeded by a 32-bit integer.
- *
- * @since 0.1.0
- * @category random
  */
 export const random = (seed: number): Random => {
   let a = 0x9e3779b9
@@ -50,9 +42,6 @@ export const random = (seed: number): Random => {
 
 /**
  * A 32-bit seed from several parts (a run's seed, a target's name, a body's number).
- *
- * @since 0.1.0
- * @category random
  */
 export const seedOf = (...parts: ReadonlyArray<string | number>): number => {
   let hash = 0x811c9dc5
@@ -65,11 +54,8 @@ export const seedOf = (...parts: ReadonlyArray<string | number>): number => {
 
 /**
  * A mutation of a body; `seeds` are the target's seed bodies, for splicing.
- *
- * @since 0.1.0
- * @category models
  */
-export type Mutator = (body: Uint8Array, random: Random, seeds: ReadonlyArray<Uint8Array>) => Uint8Array
+type Mutator = (body: Uint8Array, random: Random, seeds: ReadonlyArray<Uint8Array>) => Uint8Array
 
 const maxWritableDepth = 200
 
@@ -113,11 +99,8 @@ const repeat = (part: string, times: number) => encoder.encode(part.repeat(times
 
 /**
  * The byte mutators, by name.
- *
- * @since 0.1.0
- * @category mutators
  */
-export const byteMutators: Readonly<Record<string, Mutator>> = {
+const byteMutators: Readonly<Record<string, Mutator>> = {
   bitFlips: (body, random) => {
     const out = Uint8Array.from(body)
     for (let n = 1 + random.int(8); n > 0 && out.length > 0; n--) out[random.int(out.length)]! ^= 1 << random.int(8)
@@ -244,11 +227,8 @@ const oddKeys = ["__proto__", "constructor", "", "a/b", "\ud800", "x".repeat(100
 
 /**
  * The JSON structure mutators, by name. A body that is not JSON is given back as it is.
- *
- * @since 0.1.0
- * @category mutators
  */
-export const jsonMutators: Readonly<Record<string, Mutator>> = Object.fromEntries(
+const jsonMutators: Readonly<Record<string, Mutator>> = Object.fromEntries(
   Object.entries({
     strings: changeStrings,
     typeSwap: (root: { value: unknown }, random: Random, raw: Raw) =>
@@ -333,11 +313,8 @@ const csvCells = (random: Random) =>
 
 /**
  * The CSV structure mutators, by name.
- *
- * @since 0.1.0
- * @category mutators
  */
-export const csvMutators: Readonly<Record<string, Mutator>> = {
+const csvMutators: Readonly<Record<string, Mutator>> = {
   oddCell: (body, random) => {
     const rows = lines(body)
     const at = random.int(rows.length)
@@ -382,9 +359,6 @@ const maxMutatedBytes = 32 * 1024 * 1024
 /**
  * A mutated body for a target of `format`: a seed, through one to three mutations (structure first, bytes
  * after, as a byte mutation mostly breaks the structure).
- *
- * @since 0.1.0
- * @category mutators
  */
 export const mutate = (
   seeds: ReadonlyArray<Uint8Array>,
