@@ -1,5 +1,5 @@
 /**
- * What a user sets to read the Example State results API.
+ * What a user sets to read the Example State API.
  *
  * @since 0.1.0
  */

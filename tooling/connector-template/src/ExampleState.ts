@@ -1,5 +1,5 @@
 /**
- * The Example State results API as an electfeed source.
+ * The Example State API as an electfeed source.
  *
  * @since 0.1.0
  */
@@ -30,7 +30,7 @@ export const connector: string = Http.connectorOf(pkg)
 export const source = Source.define({
   id,
   package: pkg,
-  description: "Example State election-night results",
+  description: "Example State",
   config: Config.Config,
   http: (config) => ({
     baseUrl: config.baseUrl,

@@ -1,5 +1,5 @@
 /**
- * @electfeed/example-state: the Example State results API as an electfeed source.
+ * @electfeed/example-state: the Example State API as an electfeed source.
  *
  * @since 0.1.0
  */
