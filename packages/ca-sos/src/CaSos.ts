@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { Http, Source, SourceError } from "@electfeed/core"
-import { Effect, Result } from "effect"
+import { Array as Arr, Effect, Result } from "effect"
 import type { HttpClientRequest } from "effect/http"
 import pkg from "../package.json" with { type: "json" }
 import * as Config from "./Config.ts"
@@ -56,10 +56,7 @@ const plan = Effect.fnUntraced(function* (config: Config.Config) {
   const explicit = config.endpoints !== undefined || config.contests !== undefined
   const endpoints = explicit
     ? yield* Effect.forEach(config.endpoints ?? [], (path) => parsed(Result.flatMap(Endpoints.parse(path), inCounty)))
-    : Endpoints.defaults
-        .map(inCounty)
-        .filter(Result.isSuccess)
-        .map((result) => result.success)
+    : Arr.getSuccesses(Endpoints.defaults.map(inCounty))
   const ids = yield* Effect.forEach(config.contests ?? [], (text) => parsed(ContestId.parse(text)))
   if (ids.length > 0 && csv) {
     return yield* configError(
@@ -85,18 +82,16 @@ const plan = Effect.fnUntraced(function* (config: Config.Config) {
 })
 
 const contestsStream = (requests: ReadonlyArray<Bodies.ContestsRequest>) => {
-  // What each request asks, found again from the request core hands back.
-  const byRequest = new Map(requests.map((request) => [request.request, request]))
-  const of = (request: HttpClientRequest.HttpClientRequest) => byRequest.get(request)!
+  const planned = Bodies.plannedBy(requests)
   return Source.snapshot({
     kind: "ContestResult",
     key: "the 14-digit contest id with its county code (a measure's own id carries its number); a justice adds /justice/<name>",
     description:
       "Every contest of the endpoints and contest ids read: offices, measures (one each), justices (one each)",
     requests: () => requests.map((request) => request.request),
-    optional: (request) => of(request).optional,
-    body: (body, context) => Bodies.contestsOf(context.client, of(context.request), body),
-    entities: (read, context) => Bodies.contestEntities(context.client, of(context.request), read, context.http)
+    optional: (request) => planned(request)?.optional === true,
+    body: (body, context) => Bodies.contestsOf(context.client, planned(context.request), body),
+    entities: (answered, context) => Bodies.contestEntities(context.client, answered, context.http)
   })
 }
 

@@ -22,22 +22,6 @@ import * as Endpoints from "./Endpoints.ts"
 import { accepted } from "./internal/accepted.ts"
 
 /**
- * A county slug such as `lake` or `los-angeles`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CountySlug = accepted(ContestId.parseCounty)
-
-/**
- * An endpoint path that {@link Endpoints.parse} accepts.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const EndpointPath = accepted(Endpoints.parse)
-
-/**
  * `json` (the API's default) or `csv` (`?f=csv`; the batch query has none).
  *
  * @since 0.1.0
@@ -69,9 +53,9 @@ export type Format = typeof Format.Type
  */
 export const Config = Schema.Struct({
   baseUrl: Schema.optionalKey(Schema.String),
-  endpoints: Schema.optionalKey(Schema.Array(EndpointPath)),
-  contests: Schema.optionalKey(Schema.Array(ContestId.ContestIdString)),
-  county: Schema.optionalKey(CountySlug),
+  endpoints: Schema.optionalKey(Schema.Array(accepted(Endpoints.parse))),
+  contests: Schema.optionalKey(Schema.Array(accepted(ContestId.parse))),
+  county: Schema.optionalKey(accepted(ContestId.parseCounty)),
   format: Schema.optionalKey(Format),
   rateLimit: Schema.optionalKey(RateLimit.Settings),
   retry: Schema.optionalKey(Retry.Settings)

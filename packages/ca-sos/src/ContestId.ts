@@ -11,7 +11,6 @@
  */
 import { Party as CoreParty } from "@electfeed/core"
 import { Result } from "effect"
-import { accepted } from "./internal/accepted.ts"
 
 /**
  * A county of California: its code in contest ids, its name, and its slug in endpoint paths.
@@ -149,14 +148,6 @@ export const parties: ReadonlyArray<Party> = ["DEM", "REP", "AIP", "GRN", "LIB",
 })
 
 /**
- * The party with this slug, if there is one.
- *
- * @since 0.1.0
- * @category parties
- */
-export const partyBySlug = (slug: string): Party | undefined => parties.find((party) => party.slug === slug)
-
-/**
  * The party with this code, if there is one.
  *
  * @since 0.1.0
@@ -236,11 +227,3 @@ export const parse = (text: string): Result.Result<ContestId, string> => {
   }
   return Result.succeed({ raceType: raceType as RaceType, electionType, party, district, division, seat, county })
 }
-
-/**
- * A string that {@link parse} accepts, for configs.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const ContestIdString = accepted(parse)

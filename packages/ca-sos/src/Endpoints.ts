@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Result } from "effect"
+import { Array as Arr, Result } from "effect"
 import * as ContestId from "./ContestId.ts"
 import type { ListKey } from "./Wire.ts"
 
@@ -101,27 +101,45 @@ export interface Endpoint {
   readonly county: ContestId.County | undefined
 }
 
+// What each target is: its path, the list its contests carry, and the parts of its contest id (without the
+// county) where that is known.
+const factsOf = (
+  target: Target
+): { readonly path: string; readonly list?: ListKey; readonly id?: Parameters<typeof ContestId.make>[0] } => {
+  const { President, BallotMeasure, SupremeCourt } = ContestId.RaceType
+  switch (target._tag) {
+    case "Office": {
+      const { slug, raceType } = target.office
+      return { path: `/returns/${slug}`, list: "candidates", ...(raceType === undefined ? {} : { id: { raceType } }) }
+    }
+    case "PartyPrimary": {
+      const id = { raceType: President, party: target.party.code }
+      return { path: `/returns/president/party/${target.party.slug}`, list: "candidates", id }
+    }
+    case "BallotMeasures": {
+      const path = `/returns/ballot-measures${target.prop === undefined ? "" : `/prop/${target.prop}`}`
+      return { path, list: "ballot-measures", id: { raceType: BallotMeasure, seat: target.prop ?? 0 } }
+    }
+    case "SupremeCourt":
+      return { path: "/returns/supreme-court", list: "supreme-court", id: { raceType: SupremeCourt } }
+    case "District": {
+      const { slug, raceType, list } = target.office
+      const { district } = target
+      const path = `/returns/${slug}/district/${district}`
+      return district === "all" ? { path, list } : { path, list, id: { raceType, district } }
+    }
+    case "Status":
+      return { path: "/returns/status" }
+  }
+}
+
 /**
  * The list a target's contests carry, or `undefined` for `/returns/status`.
  *
  * @since 0.1.0
  * @category targets
  */
-export const listOf = (target: Target): ListKey | undefined => {
-  switch (target._tag) {
-    case "Office":
-    case "PartyPrimary":
-      return "candidates"
-    case "BallotMeasures":
-      return "ballot-measures"
-    case "SupremeCourt":
-      return "supreme-court"
-    case "District":
-      return target.office.list
-    case "Status":
-      return undefined
-  }
-}
+export const listOf = (target: Target): ListKey | undefined => factsOf(target).list
 
 /**
  * The contest id of a target's result, for the whole area or `county`; `undefined` where it is not
@@ -131,42 +149,8 @@ export const listOf = (target: Target): ListKey | undefined => {
  * @category targets
  */
 export const contestIdOf = (target: Target, county: ContestId.County | undefined): ContestId.ContestId | undefined => {
-  const area = { county: county?.code ?? ContestId.wholeArea }
-  switch (target._tag) {
-    case "Office":
-      return target.office.raceType === undefined
-        ? undefined
-        : ContestId.make({ raceType: target.office.raceType, ...area })
-    case "PartyPrimary":
-      return ContestId.make({ raceType: ContestId.RaceType.President, party: target.party.code, ...area })
-    case "BallotMeasures":
-      return ContestId.make({ raceType: ContestId.RaceType.BallotMeasure, seat: target.prop ?? 0, ...area })
-    case "SupremeCourt":
-      return ContestId.make({ raceType: ContestId.RaceType.SupremeCourt, ...area })
-    case "District":
-      return target.district === "all"
-        ? undefined
-        : ContestId.make({ raceType: target.office.raceType, district: target.district, ...area })
-    case "Status":
-      return undefined
-  }
-}
-
-const targetPath = (target: Target): string => {
-  switch (target._tag) {
-    case "Office":
-      return `/returns/${target.office.slug}`
-    case "PartyPrimary":
-      return `/returns/president/party/${target.party.slug}`
-    case "BallotMeasures":
-      return target.prop === undefined ? "/returns/ballot-measures" : `/returns/ballot-measures/prop/${target.prop}`
-    case "SupremeCourt":
-      return "/returns/supreme-court"
-    case "District":
-      return `/returns/${target.office.slug}/district/${target.district}`
-    case "Status":
-      return "/returns/status"
-  }
+  const { id } = factsOf(target)
+  return id === undefined ? undefined : ContestId.make({ ...id, county: county?.code ?? ContestId.wholeArea })
 }
 
 /**
@@ -176,33 +160,25 @@ const targetPath = (target: Target): string => {
  * @category paths
  */
 export const path = (endpoint: Endpoint): string =>
-  targetPath(endpoint.target) + (endpoint.county === undefined ? "" : `/county/${endpoint.county.slug}`)
+  factsOf(endpoint.target).path + (endpoint.county === undefined ? "" : `/county/${endpoint.county.slug}`)
 
-const positive = (segment: string | undefined): number | undefined =>
-  segment !== undefined && /^[1-9]\d*$/.test(segment) ? Number(segment) : undefined
+// The targets that take no number: one contest each, or every measure.
+const wholeTargets: ReadonlyArray<Target> = [
+  ...offices.map((office): Target => ({ _tag: "Office", office })),
+  ...ContestId.parties.map((party): Target => ({ _tag: "PartyPrimary", party })),
+  { _tag: "BallotMeasures", prop: undefined },
+  { _tag: "SupremeCourt" }
+]
 
-const parseTarget = (segments: ReadonlyArray<string>): Target | undefined => {
-  const [first, second, third, ...rest] = segments
-  if (rest.length > 0) return undefined
-  const office = offices.find((o) => o.slug === first)
-  const districtOffice = districtOffices.find((o) => o.slug === first)
-  if (first === "status" && second === undefined) return { _tag: "Status" }
-  if (first === "supreme-court" && second === undefined) return { _tag: "SupremeCourt" }
-  if (first === "ballot-measures" && second === undefined) return { _tag: "BallotMeasures", prop: undefined }
-  if (first === "ballot-measures" && second === "prop") {
-    const prop = positive(third)
-    return prop === undefined ? undefined : { _tag: "BallotMeasures", prop }
-  }
-  if (first === "president" && second === "party" && third !== undefined) {
-    const party = ContestId.partyBySlug(third)
-    return party === undefined ? undefined : { _tag: "PartyPrimary", party }
-  }
-  if (office !== undefined && second === undefined) return { _tag: "Office", office }
-  if (districtOffice !== undefined && second === "district" && third !== undefined) {
-    const district = third === "all" ? "all" : positive(third)
-    return district === undefined ? undefined : { _tag: "District", office: districtOffice, district }
-  }
-  return undefined
+const parseTarget = (path: string): Target | undefined => {
+  const whole = [...wholeTargets, { _tag: "Status" } as const].find((target) => factsOf(target).path === path)
+  if (whole !== undefined) return whole
+  const prop = /^\/returns\/ballot-measures\/prop\/([1-9]\d*)$/.exec(path)
+  if (prop !== null) return { _tag: "BallotMeasures", prop: Number(prop[1]) }
+  const [, slug, district] = /^\/returns\/([^/]+)\/district\/(all|[1-9]\d*)$/.exec(path) ?? []
+  const office = districtOffices.find((candidate) => candidate.slug === slug)
+  if (office === undefined || district === undefined) return undefined
+  return { _tag: "District", office, district: district === "all" ? "all" : Number(district) }
 }
 
 /**
@@ -221,7 +197,7 @@ export const parse = (text: string): Result.Result<Endpoint, string> => {
   const countyAt = segments.length >= 2 && segments.at(-2) === "county" ? segments.length - 2 : -1
   const county = countyAt === -1 ? undefined : ContestId.countyBySlug(segments.at(-1)!)
   if (countyAt !== -1 && county === undefined) return fail(`names no county of California (${segments.at(-1)})`)
-  const target = parseTarget(countyAt === -1 ? segments : segments.slice(0, countyAt))
+  const target = parseTarget(`/returns/${(countyAt === -1 ? segments : segments.slice(0, countyAt)).join("/")}`)
   if (target === undefined) return fail("is not an endpoint of the API")
   return county === undefined ? Result.succeed({ target, county }) : withCounty({ target, county: undefined }, county)
 }
@@ -255,15 +231,10 @@ export const withCounty = (endpoint: Endpoint, county: ContestId.County): Result
  * @since 0.1.0
  * @category defaults
  */
-export const defaults: ReadonlyArray<Endpoint> = (
-  [
-    ...offices.map((office): Target => ({ _tag: "Office", office })),
-    ...ContestId.parties.map((party): Target => ({ _tag: "PartyPrimary", party })),
-    { _tag: "BallotMeasures", prop: undefined },
-    { _tag: "SupremeCourt" },
-    ...districtOffices.map((office): Target => ({ _tag: "District", office, district: "all" }))
-  ] satisfies Array<Target>
-).map((target) => ({ target, county: undefined }))
+export const defaults: ReadonlyArray<Endpoint> = [
+  ...wholeTargets,
+  ...districtOffices.map((office): Target => ({ _tag: "District", office, district: "all" }))
+].map((target) => ({ target, county: undefined }))
 
 /**
  * The most ids the batch query takes in one request; it answers HTTP 500 past it.
@@ -280,9 +251,7 @@ export const maxQueryIds = 10
  * @category query
  */
 export const queryBatches = <A>(ids: ReadonlyArray<A>): ReadonlyArray<ReadonlyArray<A>> =>
-  Array.from({ length: Math.ceil(ids.length / maxQueryIds) }, (_, i) =>
-    ids.slice(i * maxQueryIds, (i + 1) * maxQueryIds)
-  )
+  Arr.chunksOf(ids, maxQueryIds)
 
 /**
  * The path of one batch query.

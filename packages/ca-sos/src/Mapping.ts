@@ -23,11 +23,11 @@ import type * as Wire from "./Wire.ts"
 export interface Place {
   /** The parts of the contest's event key, and the stem of its measures' and justices' keys. */
   readonly key: ReadonlyArray<string>
-  readonly contestId: ContestId.ContestId | undefined
+  readonly contestId?: ContestId.ContestId | undefined
   readonly county: ContestId.County | undefined
-  readonly district: number | undefined
+  readonly district?: number | undefined
   /** The party of a presidential primary. */
-  readonly party: ContestId.Party | undefined
+  readonly party?: ContestId.Party | undefined
 }
 
 /**
@@ -80,10 +80,7 @@ const placeAt = (
   const area = String(county?.code ?? ContestId.wholeArea).padStart(2, "0")
   return Result.succeed({
     key: [Endpoints.path({ target, county: undefined }).slice("/returns/".length), area],
-    contestId: undefined,
-    county,
-    district: undefined,
-    party: undefined
+    county
   })
 }
 
@@ -114,13 +111,7 @@ export const places = (
   // A county breakdown lists the county's result, then the wider one. One result alone is the wider one
   // (a county outside the district) unless its title says otherwise.
   const countyAt = (i: number) =>
-    contests.length === 2
-      ? i === 0
-        ? endpoint.county
-        : undefined
-      : wholeArea.test(contests[i]!.raceTitle)
-        ? undefined
-        : endpoint.county
+    (contests.length === 2 ? i === 0 : !wholeArea.test(contests[i]!.raceTitle)) ? endpoint.county : undefined
   return Result.all(contests.map((contest, i) => placeAt(endpoint, contest, countyAt(i))))
 }
 
@@ -166,30 +157,25 @@ export const results = (contest: Wire.Contest, place: Place): ReadonlyArray<Keye
     },
     party: place.party?.name ?? null,
     reporting: contest.Reporting,
-    updatedAt: contest.ReportingTime
+    updatedAt: contest.ReportingTime,
+    contestId: place.contestId === undefined ? null : ContestId.format(place.contestId)
   }
-  const contestId = place.contestId === undefined ? null : ContestId.format(place.contestId)
   if (contest.candidates !== undefined) {
-    return [
-      {
-        key: place.key,
-        data: {
-          ...common,
-          contestId,
-          title: contest.raceTitle,
-          office: officeOf(contest.raceTitle, place.party),
-          contestKind: "candidate",
-          selections: contest.candidates.map((c) => ({
-            name: c.Name,
-            party: c.Party === "Non" || c.Party === "" ? null : c.Party,
-            partyCode: Party.code(c.Party),
-            votes: c.Votes,
-            percent: c.Percent,
-            incumbent: c.incumbent
-          }))
-        }
-      }
-    ]
+    const data: Feed.ContestResult = {
+      ...common,
+      title: contest.raceTitle,
+      office: officeOf(contest.raceTitle, place.party),
+      contestKind: "candidate",
+      selections: contest.candidates.map((c) => ({
+        name: c.Name,
+        party: c.Party === "Non" || c.Party === "" ? null : c.Party,
+        partyCode: Party.code(c.Party),
+        votes: c.Votes,
+        percent: c.Percent,
+        incumbent: c.incumbent
+      }))
+    }
+    return [{ key: place.key, data }]
   }
   if (contest["ballot-measures"] !== undefined) {
     return contest["ballot-measures"].map((measure) => {
@@ -203,7 +189,7 @@ export const results = (contest: Wire.Contest, place: Place): ReadonlyArray<Keye
         key: id === undefined ? [...place.key, "measure", number] : [id],
         data: {
           ...common,
-          contestId: id ?? contestId,
+          contestId: id ?? common.contestId,
           title: measure.Name,
           office: null,
           contestKind: "measure",
@@ -218,7 +204,6 @@ export const results = (contest: Wire.Contest, place: Place): ReadonlyArray<Keye
     key: [...place.key, "justice", justice.Name],
     data: {
       ...common,
-      contestId,
       title: justice.Name,
       office: officeOf(contest.raceTitle, undefined),
       contestKind: "retention",

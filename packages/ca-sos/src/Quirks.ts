@@ -62,15 +62,9 @@ const months = "January February March April May June July August September Octo
 
 const timePattern = new RegExp(String.raw`^(${months.join("|")}) (\d{1,2}), (\d{4}), (\d{1,2}):(\d{2}) ([ap])\.m\.$`)
 
-/**
- * Reads a `ReportingTime` as ISO-8601 with the Pacific offset in force at that moment, or `undefined`
- * when the text is not one. In the hour that repeats when daylight saving time ends, the earlier
- * (daylight) instant is taken.
- *
- * @since 0.1.0
- * @category parsing
- */
-export const pacificIso = (text: string): string | undefined => {
+// A `ReportingTime` as ISO-8601 with the Pacific offset in force at that moment, or `undefined` when the text
+// is not one. In the hour that repeats when daylight saving time ends, the earlier (daylight) instant is taken.
+const pacificIso = (text: string): string | undefined => {
   const match = timePattern.exec(text)
   if (match === null) return undefined
   const hour = LocalTime.hour24(Number(match[4]), match[6] === "p" ? "pm" : "am")

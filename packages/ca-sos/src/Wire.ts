@@ -123,29 +123,8 @@ export const Status = Schema.Record(
   Schema.Record(Schema.String, Schema.Unknown.check(Decoding.isWithinDepth()))
 )
 
-/**
- * A CSV row of a candidate contest.
- *
- * @since 0.1.0
- * @category csv
- */
-export const CandidateRow = Schema.Struct({ ...contestFields, ...candidateFields, incumbent: Quirks.BooleanText })
-
-/**
- * A CSV row of ballot measures.
- *
- * @since 0.1.0
- * @category csv
- */
-export const MeasureRow = Schema.Struct({ ...contestFields, Number: Schema.String, ...yesNoFields })
-
-/**
- * A CSV row of a retention contest.
- *
- * @since 0.1.0
- * @category csv
- */
-export const JusticeRow = Schema.Struct({ ...contestFields, ...yesNoFields })
+// Retention rows have one layout, for either court.
+const JusticeRow = Schema.Struct({ ...contestFields, ...yesNoFields })
 
 /**
  * The CSV row schema of each family.
@@ -154,8 +133,8 @@ export const JusticeRow = Schema.Struct({ ...contestFields, ...yesNoFields })
  * @category csv
  */
 export const rowSchemas = {
-  candidates: CandidateRow,
-  "ballot-measures": MeasureRow,
+  candidates: Schema.Struct({ ...contestFields, ...candidateFields, incumbent: Quirks.BooleanText }),
+  "ballot-measures": Schema.Struct({ ...contestFields, Number: Schema.String, ...yesNoFields }),
   "supreme-court": JusticeRow,
   "courts-of-appeal": JusticeRow
 } as const satisfies Record<ListKey, Schema.Top>
@@ -169,24 +148,15 @@ export const rowSchemas = {
  */
 export const groupRows = (
   key: ListKey,
-  rows: ReadonlyArray<typeof CandidateRow.Type | typeof MeasureRow.Type | typeof JusticeRow.Type>
+  rows: ReadonlyArray<(typeof rowSchemas)[ListKey]["Type"]>
 ): ReadonlyArray<Contest> => {
-  const contests: Array<{ header: (typeof rows)[number]; items: Array<unknown> }> = []
-  for (const row of rows) {
-    const item = Object.fromEntries(Object.entries(row).filter(([column]) => !(column in contestFields)))
+  const contests: Array<{ readonly raceTitle: string } & Record<string, unknown>> = []
+  for (const { raceTitle, Reporting, ReportingTime, ...item } of rows) {
     const last = contests.at(-1)
-    if (last !== undefined && last.header.raceTitle === row.raceTitle) last.items.push(item)
-    else contests.push({ header: row, items: [item] })
+    if (last?.raceTitle === raceTitle) (last[key] as Array<unknown>).push(item)
+    else contests.push({ raceTitle, Reporting, ReportingTime, [key]: [item] })
   }
-  return contests.map(
-    ({ header, items }) =>
-      ({
-        raceTitle: header.raceTitle,
-        Reporting: header.Reporting,
-        ReportingTime: header.ReportingTime,
-        [key]: items
-      }) as Contest
-  )
+  return contests as unknown as ReadonlyArray<Contest>
 }
 
 /**

@@ -49,7 +49,7 @@ const decode = (request: Request) => (bytes: Uint8Array) => {
   const body = bodyOf(bytes, "status" in request ? "/returns/status" : request.request.url)
   const entities: Effect.Effect<ReadonlyArray<unknown>, SourceError.DecodeError> = "status" in request
     ? Effect.flatMap(statusRowsOf(client, request.csv, body), (rows) => statusEntities(client, undefined, rows, body))
-    : Effect.flatMap(contestsOf(client, request, body), (contests) => contestEntities(client, request, contests, body))
+    : Effect.flatMap(contestsOf(client, request, body), (answered) => contestEntities(client, answered, body))
   return Effect.map(entities, (all) => all.map((entity) => Feed.contentHash(entity)))
 }
 

@@ -5,7 +5,7 @@
  */
 import { Decoding, Feed, type Http, type Source, type SourceError } from "@electfeed/core"
 import { Effect, Result, type Schema, Stream } from "effect"
-import { HttpClientRequest } from "effect/http"
+import { HttpClientRequest, UrlParams } from "effect/http"
 import * as ContestId from "../ContestId.ts"
 import * as Endpoints from "../Endpoints.ts"
 import * as Mapping from "../Mapping.ts"
@@ -51,25 +51,48 @@ const csvRecords = <S extends Schema.Decoder<unknown>>(client: Decoder, body: Ht
   )
 }
 
-/** The contests of an answer to a request for contests. */
+/** The contests of a body, with the request for contests they answer. */
+export interface Answered {
+  readonly request: ContestsRequest
+  readonly contests: ReadonlyArray<Wire.Contest>
+}
+
+/**
+ * The request for contests a request core hands back is, found by method and URL (core may hand back an
+ * equal request, not the same object). A request no plan holds finds none.
+ */
+export const plannedBy = (requests: ReadonlyArray<ContestsRequest>) => {
+  const identity = (request: HttpClientRequest.HttpClientRequest) =>
+    `${request.method} ${request.url}?${UrlParams.toString(request.urlParams)}`
+  const planned = new Map(requests.map((details) => [identity(details.request), details]))
+  return (request: HttpClientRequest.HttpClientRequest): ContestsRequest | undefined => planned.get(identity(request))
+}
+
+/** The contests of an answer to a request for contests; a body that answers no such request fails. */
 export const contestsOf = (
   client: Decoder,
-  request: ContestsRequest,
+  request: ContestsRequest | undefined,
   body: Http.Body
-): Effect.Effect<ReadonlyArray<Wire.Contest>, SourceError.DecodeError> => {
+): Effect.Effect<Answered, SourceError.DecodeError> => {
+  if (request === undefined) {
+    return Effect.fail(
+      client.decodeError({ url: body.url, detail: "the body answers no request of the read's plan", input: "" })
+    )
+  }
   const list = request.csv
-  return list !== undefined
-    ? Effect.map(csvRecords(client, body, Wire.rowSchemas[list]), (rows) => Wire.groupRows(list, rows))
-    : Effect.map(json(client, body, Wire.Body), (value) =>
-        Array.isArray(value) ? (value as ReadonlyArray<Wire.Contest>) : [value as Wire.Contest]
-      )
+  const contests =
+    list !== undefined
+      ? Effect.map(csvRecords(client, body, Wire.rowSchemas[list]), (rows) => Wire.groupRows(list, rows))
+      : Effect.map(json(client, body, Wire.Body), (value) =>
+          Array.isArray(value) ? (value as ReadonlyArray<Wire.Contest>) : [value as Wire.Contest]
+        )
+  return Effect.map(contests, (contests) => ({ request, contests }))
 }
 
 /** The results of those contests, each placed by the request that asked for it. */
 export const contestEntities = (
   client: Decoder,
-  request: ContestsRequest,
-  contests: ReadonlyArray<Wire.Contest>,
+  { request, contests }: Answered,
   body: Http.Body
 ): Effect.Effect<ReadonlyArray<Mapping.Keyed>, SourceError.DecodeError> => {
   const places = Mapping.places(request.origin, contests)
@@ -97,14 +120,10 @@ export const statusRowsOf = (
 
 // The status fields are undocumented; each becomes text, as a dataset row keeps every column. An array or
 // object is written as JSON: `Wire.Status` bounds how deep it may nest.
-const cell = (value: unknown): string | null =>
-  value === null || value === undefined || value === ""
-    ? null
-    : typeof value === "string"
-      ? value
-      : typeof value === "object"
-        ? JSON.stringify(value)
-        : String(value)
+const cell = (value: unknown): string | null => {
+  if (value === null || value === undefined || value === "") return null
+  return typeof value === "object" ? JSON.stringify(value) : String(value)
+}
 
 /** One row per county, or `county`'s alone. */
 export const statusEntities = Effect.fnUntraced(function* (
