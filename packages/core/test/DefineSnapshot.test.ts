@@ -106,7 +106,7 @@ describe("Source.snapshot", () => {
 
 describe("Source.snapshot of many requests", () => {
   const Body = Schema.Array(Schema.String)
-  const many = (optional: boolean) =>
+  const many = (optional: boolean, paths: ReadonlyArray<string> = ["/a", "/missing", "/b"]) =>
     Source.define({
       id: "many",
       package: { name: "many", version: "1.0.0" },
@@ -118,7 +118,7 @@ describe("Source.snapshot of many requests", () => {
           kind: "DatasetRow",
           key: "the value",
           description: "values",
-          requests: () => ["/a", "/missing", "/b"].map((path) => HttpClientRequest.get(path)),
+          requests: () => paths.map((path) => HttpClientRequest.get(path)),
           body: Body,
           entities: (values, { request }) =>
             values.map((value) => ({ key: value, data: { dataset: "rows", row: 0, columns: { from: request.url } } })),
@@ -165,28 +165,7 @@ describe("Source.snapshot of many requests", () => {
     Effect.gen(function* () {
       const sim = yield* serveMany
       const checked = (paths: ReadonlyArray<string>, optional: boolean) =>
-        Effect.exit(
-          Source.define({
-            id: "checked",
-            package: { name: "checked", version: "1.0.0" },
-            description: "documents some of which a day may lack",
-            config: Schema.Struct({ url: Schema.String }),
-            http: (config) => ({ baseUrl: config.url }),
-            streams: {
-              rows: Source.snapshot({
-                kind: "DatasetRow",
-                key: "the value",
-                description: "values",
-                requests: () => paths.map((path) => HttpClientRequest.get(path)),
-                body: Body,
-                entities: () => [],
-                optional: (request) => optional && request.url === "/missing"
-              })
-            }
-          })
-            .check({ url: sim.url })
-            .pipe(Effect.provide(Source.layer))
-        )
+        Effect.exit(many(optional, paths).check({ url: sim.url }).pipe(Effect.provide(Source.layer)))
       assert.isTrue(Exit.isSuccess(yield* checked(["/missing", "/a"], true)))
       assert.deepStrictEqual(
         sim.requests.map((request) => request.path),
