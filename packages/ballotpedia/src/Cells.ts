@@ -11,22 +11,13 @@
 import { Feed, Numbers } from "@electfeed/core"
 import { Result, Schema, SchemaGetter } from "effect"
 
-const Scalar = Schema.Union([Schema.String, Schema.Finite, Schema.Boolean, Schema.Null]).annotate({
-  expected: "text, a number, a boolean or null"
-})
-
 /**
- * Any cell as text, `""` as null.
+ * Any cell as text, `""` as null: core's `Feed.CellText`, which rejects an object or array.
  *
  * @since 0.1.0
  * @category cells
  */
-export const Text = Scalar.pipe(
-  Schema.decodeTo(Schema.NullOr(Schema.String), {
-    decode: SchemaGetter.transform((value) => (value === null || value === "" ? null : String(value))),
-    encode: SchemaGetter.transform((value) => value ?? "")
-  })
-)
+export const Text = Feed.CellText
 
 /**
  * A cell that may not be empty, such as an id.

@@ -16,10 +16,8 @@
  * @since 0.1.0
  */
 import { RateLimit, Retry } from "@electfeed/core"
-import { Schema } from "effect"
-import * as ContestId from "./ContestId.ts"
-import * as Endpoints from "./Endpoints.ts"
-import { accepted } from "./internal/accepted.ts"
+import { Result, Schema } from "effect"
+import * as Plan from "./internal/plan.ts"
 
 /**
  * `json` (the API's default) or `csv` (`?f=csv`; the batch query has none).
@@ -46,20 +44,26 @@ export type Format = typeof Format.Type
  * - `rateLimit`: requests per window; default {@link defaultRateLimit}.
  * - `retry`: settings of core's retry policy to replace.
  *
- * Without `endpoints` and `contests`, the connector reads {@link Endpoints.defaults}.
+ * Without `endpoints` and `contests`, the connector reads `Endpoints.defaults`. A config that cannot be
+ * read (a malformed contest id, an unknown endpoint or county, `contests` with `format: "csv"`, nothing to
+ * read) does not decode, and the failure names the offending id, path or county.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Config = Schema.Struct({
   baseUrl: Schema.optionalKey(Schema.String),
-  endpoints: Schema.optionalKey(Schema.Array(accepted(Endpoints.parse))),
-  contests: Schema.optionalKey(Schema.Array(accepted(ContestId.parse))),
-  county: Schema.optionalKey(accepted(ContestId.parseCounty)),
+  endpoints: Schema.optionalKey(Schema.Array(Schema.String)),
+  contests: Schema.optionalKey(Schema.Array(Schema.String)),
+  county: Schema.optionalKey(Schema.String),
   format: Schema.optionalKey(Format),
   rateLimit: Schema.optionalKey(RateLimit.Settings),
   retry: Schema.optionalKey(Retry.Settings)
-})
+}).check(
+  Schema.makeFilter((config) =>
+    Result.match(Plan.make(config), { onFailure: (reason) => reason, onSuccess: () => true })
+  )
+)
 
 /**
  * @since 0.1.0

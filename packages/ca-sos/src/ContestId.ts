@@ -13,30 +13,28 @@ import { Party as CoreParty } from "@electfeed/core"
 import { Result } from "effect"
 
 /**
- * A county of California: its code in contest ids, its name, and its slug in endpoint paths.
+ * A county, or a party of a presidential primary: its code in contest ids (counties from 1 to 58 in
+ * alphabetical order, parties from 1), its name as the SOS writes it (`Contra Costa`, `American
+ * Independent`), and its slug in endpoint paths (`contra-costa`, `american-independent`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export interface County {
-  /** 1 to 58, alphabetical. */
+export interface Coded {
   readonly code: number
-  /** `Contra Costa` */
   readonly name: string
-  /** `contra-costa` */
   readonly slug: string
 }
 
-// Alphabetical, so that a county's code is its place here.
-const countyNames = (
-  "Alameda,Alpine,Amador,Butte,Calaveras,Colusa,Contra Costa,Del Norte,El Dorado,Fresno,Glenn,Humboldt," +
-  "Imperial,Inyo,Kern,Kings,Lake,Lassen,Los Angeles,Madera,Marin,Mariposa,Mendocino,Merced,Modoc,Mono," +
-  "Monterey,Napa,Nevada,Orange,Placer,Plumas,Riverside,Sacramento,San Benito,San Bernardino,San Diego," +
-  "San Francisco,San Joaquin,San Luis Obispo,San Mateo,Santa Barbara,Santa Clara,Santa Cruz,Shasta,Sierra," +
-  "Siskiyou,Solano,Sonoma,Stanislaus,Sutter,Tehama,Trinity,Tulare,Tuolumne,Ventura,Yolo,Yuba"
-).split(",")
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type County = Coded
 
-const slugOf = (name: string) => name.toLowerCase().replaceAll(" ", "-")
+// Each name with its place, from 1, as its code.
+const numbered = (names: ReadonlyArray<string>): ReadonlyArray<Coded> =>
+  names.map((name, index) => ({ code: index + 1, name, slug: name.toLowerCase().replaceAll(" ", "-") }))
 
 /**
  * The 58 counties, in code order.
@@ -44,11 +42,15 @@ const slugOf = (name: string) => name.toLowerCase().replaceAll(" ", "-")
  * @since 0.1.0
  * @category counties
  */
-export const counties: ReadonlyArray<County> = countyNames.map((name, index) => ({
-  code: index + 1,
-  name,
-  slug: slugOf(name)
-}))
+export const counties = numbered(
+  (
+    "Alameda,Alpine,Amador,Butte,Calaveras,Colusa,Contra Costa,Del Norte,El Dorado,Fresno,Glenn,Humboldt," +
+    "Imperial,Inyo,Kern,Kings,Lake,Lassen,Los Angeles,Madera,Marin,Mariposa,Mendocino,Merced,Modoc,Mono," +
+    "Monterey,Napa,Nevada,Orange,Placer,Plumas,Riverside,Sacramento,San Benito,San Bernardino,San Diego," +
+    "San Francisco,San Joaquin,San Luis Obispo,San Mateo,Santa Barbara,Santa Clara,Santa Cruz,Shasta,Sierra," +
+    "Siskiyou,Solano,Sonoma,Stanislaus,Sutter,Tehama,Trinity,Tulare,Tuolumne,Ventura,Yolo,Yuba"
+  ).split(",")
+)
 
 /**
  * The county code of a result for the whole state, or the whole district of a district contest.
@@ -87,29 +89,31 @@ export const parseCounty = (slug: string): Result.Result<County, string> =>
 export const countyByCode = (code: number): County | undefined => counties[code - 1]
 
 /**
- * The race types of the first two digits.
+ * The race types of the first two digits, by the slug of their endpoints: `/returns/governor`,
+ * `/returns/us-rep/district/1`, `/returns/ballot-measures`. A list key of `Wire` (`ballot-measures`,
+ * `supreme-court`, `courts-of-appeal`) is also the list its contests carry; the others carry candidates.
  *
  * @since 0.1.0
  * @category race types
  */
 export const RaceType = {
-  President: 1,
-  Governor: 2,
-  LieutenantGovernor: 3,
-  SecretaryOfState: 4,
-  Controller: 5,
-  Treasurer: 6,
-  AttorneyGeneral: 7,
-  InsuranceCommissioner: 8,
-  BoardOfEqualization: 9,
-  USSenate: 10,
-  USRepresentative: 11,
-  StateSenate: 12,
-  StateAssembly: 13,
-  SupremeCourt: 14,
-  CourtsOfAppeal: 15,
-  SuperintendentOfPublicInstruction: 16,
-  BallotMeasure: 19
+  president: 1,
+  governor: 2,
+  "lieutenant-governor": 3,
+  "secretary-of-state": 4,
+  controller: 5,
+  treasurer: 6,
+  "attorney-general": 7,
+  "insurance-commissioner": 8,
+  "board-of-equalization": 9,
+  "us-senate": 10,
+  "us-rep": 11,
+  "state-senate": 12,
+  "state-assembly": 13,
+  "supreme-court": 14,
+  "courts-of-appeal": 15,
+  "superintendent-of-public-instruction": 16,
+  "ballot-measures": 19
 } as const
 
 /**
@@ -121,18 +125,10 @@ export type RaceType = (typeof RaceType)[keyof typeof RaceType]
 const raceTypes: ReadonlySet<number> = new Set(Object.values(RaceType))
 
 /**
- * A party of a presidential primary: its code in contest ids, its name, and its slug in endpoint paths.
- *
  * @since 0.1.0
  * @category models
  */
-export interface Party {
-  readonly code: number
-  /** As the SOS writes it in contest titles: `American Independent`. */
-  readonly name: string
-  /** `american-independent` */
-  readonly slug: string
-}
+export type Party = Coded
 
 /**
  * The parties with presidential primaries, named as in core's party table (`Party.table`). Only
@@ -142,10 +138,9 @@ export interface Party {
  * @since 0.1.0
  * @category parties
  */
-export const parties: ReadonlyArray<Party> = ["DEM", "REP", "AIP", "GRN", "LIB", "PF"].map((code, index) => {
-  const name = CoreParty.table.find((party) => party.code === code)!.name
-  return { code: index + 1, name, slug: slugOf(name) }
-})
+export const parties = numbered(
+  ["DEM", "REP", "AIP", "GRN", "LIB", "PF"].map((code) => CoreParty.table.find((party) => party.code === code)!.name)
+)
 
 /**
  * The party with this code, if there is one.
@@ -155,25 +150,21 @@ export const parties: ReadonlyArray<Party> = ["DEM", "REP", "AIP", "GRN", "LIB",
  */
 export const partyByCode = (code: number): Party | undefined => parties.find((party) => party.code === code)
 
+// The parts of an id, a digit pair each, in order.
+const parts = ["raceType", "electionType", "party", "district", "division", "seat", "county"] as const
+
 /**
- * A contest id, digit pair by digit pair.
+ * A contest id, digit pair by digit pair: `party` is the party of a presidential primary, `district` the
+ * district of a district contest and `seat` a ballot measure's number, each 0 where there is none;
+ * `county` is 1 to 58 for a county's result, {@link wholeArea} for the whole state or district.
  *
  * @since 0.1.0
  * @category models
  */
-export interface ContestId {
-  readonly raceType: RaceType
-  readonly electionType: number
-  /** The party of a presidential primary, else 0. */
-  readonly party: number
-  /** The district of a district contest, else 0. */
-  readonly district: number
-  readonly division: number
-  /** A ballot measure's number, else 0 for most contests. */
-  readonly seat: number
-  /** 1 to 58 for a county's result, {@link wholeArea} for the whole state or district. */
-  readonly county: number
-}
+export type ContestId = { readonly [Part in (typeof parts)[number]]: number } & { readonly raceType: RaceType }
+
+// An id's parts that most contests leave at 0, and the whole area.
+const unset = { electionType: 0, party: 0, district: 0, division: 0, seat: 0, county: wholeArea }
 
 /**
  * A contest id with every part not given set to 0, and the county to {@link wholeArea}.
@@ -181,15 +172,7 @@ export interface ContestId {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (parts: Partial<ContestId> & { readonly raceType: RaceType }): ContestId => ({
-  electionType: 0,
-  party: 0,
-  district: 0,
-  division: 0,
-  seat: 0,
-  county: wholeArea,
-  ...parts
-})
+export const make = (given: Partial<ContestId> & { readonly raceType: RaceType }): ContestId => ({ ...unset, ...given })
 
 const pair = (n: number) => String(n).padStart(2, "0")
 
@@ -199,8 +182,7 @@ const pair = (n: number) => String(n).padStart(2, "0")
  * @since 0.1.0
  * @category formatting
  */
-export const format = (id: ContestId): string =>
-  [id.raceType, id.electionType, id.party, id.district, id.division, id.seat, id.county].map(pair).join("")
+export const format = (id: ContestId): string => parts.map((part) => pair(id[part])).join("")
 
 /**
  * Reads 14 digits into an id. A failure says what is wrong, naming the id.
@@ -209,21 +191,18 @@ export const format = (id: ContestId): string =>
  * @category parsing
  */
 export const parse = (text: string): Result.Result<ContestId, string> => {
-  if (!/^\d{14}$/.test(text)) {
-    return Result.fail(`contest id ${JSON.stringify(text)} is not 14 digits`)
-  }
-  const [raceType, electionType, party, district, division, seat, county] = Array.from({ length: 7 }, (_, i) =>
-    Number(text.slice(2 * i, 2 * i + 2))
-  ) as [number, number, number, number, number, number, number]
-  if (!raceTypes.has(raceType)) {
+  if (!/^\d{14}$/.test(text)) return Result.fail(`contest id ${JSON.stringify(text)} is not 14 digits`)
+  // Its race type is checked next.
+  const id = Object.fromEntries(parts.map((part, i) => [part, Number(text.slice(2 * i, 2 * i + 2))])) as ContestId
+  if (!raceTypes.has(id.raceType)) {
     return Result.fail(
-      `contest id ${text} has race type ${pair(raceType)}, which is none of ${[...raceTypes].map(pair).join(", ")}`
+      `contest id ${text} has race type ${pair(id.raceType)}, which is none of ${[...raceTypes].map(pair).join(", ")}`
     )
   }
-  if (county < 1 || county > wholeArea) {
+  if (id.county < 1 || id.county > wholeArea) {
     return Result.fail(
-      `contest id ${text} has county ${pair(county)}; counties are 01 to 58, and 59 for the whole state or district`
+      `contest id ${text} has county ${pair(id.county)}; counties are 01 to 58, and 59 for the whole state or district`
     )
   }
-  return Result.succeed({ raceType: raceType as RaceType, electionType, party, district, division, seat, county })
+  return Result.succeed(id)
 }

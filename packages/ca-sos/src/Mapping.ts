@@ -8,14 +8,14 @@
  *
  * @since 0.1.0
  */
-import { type Feed, Numbers, Party } from "@electfeed/core"
+import { type Feed, Numbers, Party, type Source } from "@electfeed/core"
 import { Result } from "effect"
 import * as ContestId from "./ContestId.ts"
-import * as Endpoints from "./Endpoints.ts"
+import type * as Endpoints from "./Endpoints.ts"
 import type * as Wire from "./Wire.ts"
 
 /**
- * Where a contest sits.
+ * Where a contest sits: its id, which names its district and a primary's party, and its county.
  *
  * @since 0.1.0
  * @category models
@@ -23,11 +23,9 @@ import type * as Wire from "./Wire.ts"
 export interface Place {
   /** The parts of the contest's event key, and the stem of its measures' and justices' keys. */
   readonly key: ReadonlyArray<string>
-  readonly contestId?: ContestId.ContestId | undefined
+  /** `undefined` only for the unexpired U.S. Senate term, whose key says what it is instead. */
+  readonly contestId: ContestId.ContestId | undefined
   readonly county: ContestId.County | undefined
-  readonly district?: number | undefined
-  /** The party of a presidential primary. */
-  readonly party?: ContestId.Party | undefined
 }
 
 /**
@@ -46,53 +44,17 @@ export type Origin =
  * @since 0.1.0
  * @category models
  */
-export interface Keyed {
-  readonly key: ReadonlyArray<string>
-  readonly data: Feed.ContestResult
-}
+export type Keyed = Source.Entity<"ContestResult"> & { readonly key: ReadonlyArray<string> }
 
-const placeOfId = (id: ContestId.ContestId): Place => ({
-  key: [ContestId.format(id)],
-  contestId: id,
-  county: ContestId.countyByCode(id.county),
-  district: id.district === 0 ? undefined : id.district,
-  party: id.raceType === ContestId.RaceType.President ? ContestId.partyByCode(id.party) : undefined
+const placeOfId = (contestId: ContestId.ContestId): Place => ({
+  key: [ContestId.format(contestId)],
+  contestId,
+  county: ContestId.countyByCode(contestId.county)
 })
 
 const districtPattern = /\bDistrict (\d+)\b/
 
 const wholeArea = / - (?:Statewide|Districtwide) Results$/
-
-const placeAt = (
-  endpoint: Endpoints.Endpoint,
-  contest: Wire.Contest,
-  county: ContestId.County | undefined
-): Result.Result<Place, string> => {
-  let target = endpoint.target
-  if (target._tag === "District" && target.district === "all") {
-    const match = districtPattern.exec(contest.raceTitle)
-    if (match === null) return Result.fail(`no district number in the title ${Numbers.quote(contest.raceTitle)}`)
-    target = { ...target, district: Number(match[1]) }
-  }
-  const id = Endpoints.contestIdOf(target, county)
-  if (id !== undefined) return Result.succeed(placeOfId(id))
-  // Only the unexpired Senate term has no known id; its key says what it is instead.
-  const area = String(county?.code ?? ContestId.wholeArea).padStart(2, "0")
-  return Result.succeed({
-    key: [Endpoints.path({ target, county: undefined }).slice("/returns/".length), area],
-    county
-  })
-}
-
-// What a body of this origin must hold, when `count` contests is not that.
-const misfit = (origin: Origin, count: number): string | undefined => {
-  if (origin._tag === "Query")
-    return count === origin.ids.length ? undefined : `${origin.ids.length} contests, one per id`
-  const { target, county } = origin.endpoint
-  if (county !== undefined) return count === 1 || count === 2 ? undefined : "the county's contest and the wider one"
-  if (target._tag === "District" && target.district === "all") return undefined
-  return count === 1 ? undefined : "one contest"
-}
 
 /**
  * Where each contest of a body sits. A failure says why the body does not fit its request.
@@ -104,27 +66,41 @@ export const places = (
   origin: Origin,
   contests: ReadonlyArray<Wire.Contest>
 ): Result.Result<ReadonlyArray<Place>, string> => {
-  const expected = misfit(origin, contests.length)
-  if (expected !== undefined) return Result.fail(`expected ${expected}, found ${contests.length}`)
-  if (origin._tag === "Query") return Result.succeed(origin.ids.map(placeOfId))
-  const { endpoint } = origin
-  // A county breakdown lists the county's result, then the wider one. One result alone is the wider one
-  // (a county outside the district) unless its title says otherwise.
-  const countyAt = (i: number) =>
-    (contests.length === 2 ? i === 0 : !wholeArea.test(contests[i]!.raceTitle)) ? endpoint.county : undefined
-  return Result.all(contests.map((contest, i) => placeAt(endpoint, contest, countyAt(i))))
+  const misfit = (expected: string) => Result.fail(`expected ${expected}, found ${contests.length}`)
+  if (origin._tag === "Query") {
+    const { ids } = origin
+    return ids.length === contests.length
+      ? Result.succeed(ids.map(placeOfId))
+      : misfit(`${ids.length} contests, one per id`)
+  }
+  const { base, id, allDistricts, county } = origin.endpoint
+  // A county breakdown holds the county's contest and the wider one, or the wider one alone.
+  if (!allDistricts && (contests.length === 0 || contests.length > (county === undefined ? 1 : 2))) {
+    return misfit(county === undefined ? "one contest" : "the county's contest and the wider one")
+  }
+  const placeAt = (contest: Wire.Contest, i: number): Result.Result<Place, string> => {
+    // A county breakdown lists the county's result, then the wider one. One result alone is the wider one
+    // (a county outside the district) unless its title says otherwise.
+    const inCounty = contests.length === 2 ? i === 0 : !wholeArea.test(contest.raceTitle)
+    const area = inCounty ? (county?.code ?? ContestId.wholeArea) : ContestId.wholeArea
+    if (id === undefined) {
+      const key = [base.slice("/returns/".length), String(area).padStart(2, "0")]
+      return Result.succeed({ key, contestId: undefined, county: ContestId.countyByCode(area) })
+    }
+    const district = allDistricts ? districtPattern.exec(contest.raceTitle)?.[1] : id.district
+    if (district === undefined)
+      return Result.fail(`no district number in the title ${Numbers.quote(contest.raceTitle)}`)
+    return Result.succeed(placeOfId({ ...id, district: Number(district), county: area }))
+  }
+  return Result.all(contests.map(placeAt))
 }
 
-const districtSuffix = /District \d+$/
-
-// Without a trailing `<whitespace>District <n>`. Two steps, as one pattern (`\s+District \d+$`) takes time
-// that grows with the square of a run of whitespace, and a title is upstream's text.
+// Without a trailing `<whitespace>District <n>`. The pattern starts at the one whitespace character before
+// `District`: `\s+District \d+$` would take time that grows with the square of a run of whitespace, and a
+// title is upstream's text.
 const withoutDistrict = (office: string): string => {
-  const match = districtSuffix.exec(office)
-  if (match === null) return office
-  const before = office.slice(0, match.index)
-  const trimmed = before.trimEnd()
-  return trimmed.length < before.length ? trimmed : office
+  const match = /\sDistrict \d+$/.exec(office)
+  return match === null ? office : office.slice(0, match.index).trimEnd()
 }
 
 const officeOf = (title: string, party: ContestId.Party | undefined): string => {
@@ -138,6 +114,10 @@ const yesNo = (item: typeof Wire.Justice.Type): Array<Feed.Selection> => [
   { name: "No", party: null, partyCode: null, votes: item.noVotes, percent: item.noPercent, incumbent: null }
 ]
 
+// What a measure's or a justice's result has of its own.
+type YesNoData = Pick<Feed.ContestResult, "office" | "contestKind"> &
+  Partial<Pick<Feed.ContestResult, "contestId" | "measure">>
+
 const withoutPadding = (number: string) => number.replace(/^0+(?=.)/, "")
 
 /**
@@ -149,65 +129,47 @@ const withoutPadding = (number: string) => number.replace(/^0+(?=.)/, "")
  * @category mapping
  */
 export const results = (contest: Wire.Contest, place: Place): ReadonlyArray<Keyed> => {
+  const id = place.contestId
+  const party = id?.raceType === ContestId.RaceType.president ? ContestId.partyByCode(id.party) : undefined
+  const district = id?.district ? String(id.district) : null
   const common = {
-    jurisdiction: {
-      state: "CA",
-      county: place.county?.name ?? null,
-      district: place.district === undefined ? null : String(place.district)
-    },
-    party: place.party?.name ?? null,
+    jurisdiction: { state: "CA", county: place.county?.name ?? null, district },
+    party: party?.name ?? null,
     reporting: contest.Reporting,
     updatedAt: contest.ReportingTime,
-    contestId: place.contestId === undefined ? null : ContestId.format(place.contestId)
+    contestId: id === undefined ? null : ContestId.format(id)
   }
   if (contest.candidates !== undefined) {
-    const data: Feed.ContestResult = {
-      ...common,
-      title: contest.raceTitle,
-      office: officeOf(contest.raceTitle, place.party),
-      contestKind: "candidate",
-      selections: contest.candidates.map((c) => ({
-        name: c.Name,
-        party: c.Party === "Non" || c.Party === "" ? null : c.Party,
-        partyCode: Party.code(c.Party),
-        votes: c.Votes,
-        percent: c.Percent,
-        incumbent: c.incumbent
-      }))
-    }
-    return [{ key: place.key, data }]
+    const office = officeOf(contest.raceTitle, party)
+    const selections = contest.candidates.map((c) => ({
+      name: c.Name,
+      party: c.Party === "Non" || c.Party === "" ? null : c.Party,
+      partyCode: Party.code(c.Party),
+      votes: c.Votes,
+      percent: c.Percent,
+      incumbent: c.incumbent
+    }))
+    return [
+      { key: place.key, data: { ...common, title: contest.raceTitle, office, contestKind: "candidate", selections } }
+    ]
   }
-  if (contest["ballot-measures"] !== undefined) {
-    return contest["ballot-measures"].map((measure) => {
-      const number = withoutPadding(measure.Number)
-      // A measure's own id carries its number as the seat, which has room for two digits.
-      const id =
-        place.contestId !== undefined && /^\d{1,2}$/.test(number)
-          ? ContestId.format({ ...place.contestId, seat: Number(number) })
-          : undefined
-      return {
-        key: id === undefined ? [...place.key, "measure", number] : [id],
-        data: {
-          ...common,
-          contestId: id ?? common.contestId,
-          title: measure.Name,
-          office: null,
-          contestKind: "measure",
-          selections: yesNo(measure),
-          measure: { number, title: measure.Name }
-        }
-      }
-    })
-  }
-  const justices = contest["supreme-court"] ?? contest["courts-of-appeal"] ?? []
-  return justices.map((justice) => ({
-    key: [...place.key, "justice", justice.Name],
-    data: {
-      ...common,
-      title: justice.Name,
-      office: officeOf(contest.raceTitle, undefined),
-      contestKind: "retention",
-      selections: yesNo(justice)
-    }
-  }))
+  // Each measure and each justice is a result of its own, titled with its name, its selections yes and no.
+  const yesNoResult = (item: typeof Wire.Justice.Type, key: ReadonlyArray<string>, data: YesNoData): Keyed => ({
+    key,
+    data: { ...common, title: item.Name, selections: yesNo(item), ...data }
+  })
+  const measures = (contest["ballot-measures"] ?? []).map((item) => {
+    const number = withoutPadding(item.Number)
+    // A measure's own id carries its number as the seat, which has room for two digits.
+    const own =
+      id !== undefined && /^\d{1,2}$/.test(number) ? ContestId.format({ ...id, seat: Number(number) }) : undefined
+    const key = own === undefined ? [...place.key, "measure", number] : [own]
+    const measure = { number, title: item.Name }
+    return yesNoResult(item, key, { contestId: own ?? common.contestId, office: null, contestKind: "measure", measure })
+  })
+  const office = officeOf(contest.raceTitle, undefined)
+  const justices = (contest["supreme-court"] ?? contest["courts-of-appeal"] ?? []).map((justice) =>
+    yesNoResult(justice, [...place.key, "justice", justice.Name], { office, contestKind: "retention" })
+  )
+  return [...measures, ...justices]
 }

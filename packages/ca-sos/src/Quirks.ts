@@ -47,11 +47,11 @@ export const Reporting = Numbers.fromText(
   Feed.Reporting,
   'reporting like "47% (11,408 of 19,788) precincts reporting"',
   (text) => {
-    const match = reportingPattern.exec(text)
-    if (match === null) return undefined
-    const percent = Numbers.parsePercent(match[1]!, "absent")
-    const precinctsReporting = Numbers.parseCount(match[2]!)
-    const precinctsTotal = Numbers.parseCount(match[3]!)
+    // Without a match, each part is empty text, which no parser takes.
+    const [, percentText = "", reporting = "", total = ""] = reportingPattern.exec(text) ?? []
+    const percent = Numbers.parsePercent(percentText, "absent")
+    const precinctsReporting = Numbers.parseCount(reporting)
+    const precinctsTotal = Numbers.parseCount(total)
     return percent === undefined || precinctsReporting === undefined || precinctsTotal === undefined
       ? undefined
       : { precinctsReporting, precinctsTotal, percent }
@@ -65,17 +65,10 @@ const timePattern = new RegExp(String.raw`^(${months.join("|")}) (\d{1,2}), (\d{
 // A `ReportingTime` as ISO-8601 with the Pacific offset in force at that moment, or `undefined` when the text
 // is not one. In the hour that repeats when daylight saving time ends, the earlier (daylight) instant is taken.
 const pacificIso = (text: string): string | undefined => {
-  const match = timePattern.exec(text)
-  if (match === null) return undefined
-  const hour = LocalTime.hour24(Number(match[4]), match[6] === "p" ? "pm" : "am")
-  if (hour === undefined) return undefined
-  const local = {
-    year: Number(match[3]),
-    month: months.indexOf(match[1]!) + 1,
-    day: Number(match[2]),
-    hour,
-    minute: Number(match[5])
-  }
+  const [, month = "", day, year, hour12, minute, meridiem] = timePattern.exec(text) ?? []
+  const hour = LocalTime.hour24(Number(hour12), meridiem === "p" ? "pm" : "am")
+  if (minute === undefined || hour === undefined) return undefined
+  const local = { year: Number(year), month: months.indexOf(month) + 1, day: Number(day), hour, minute: Number(minute) }
   return Result.getOrUndefined(LocalTime.isoInZone(local, "America/Los_Angeles"))
 }
 

@@ -12,23 +12,15 @@
  *
  * @since 0.1.0
  */
-import { Decoding } from "@electfeed/core"
-import { Schema } from "effect"
+import { Decoding, Feed } from "@electfeed/core"
+import { Schema, SchemaGetter } from "effect"
 import * as Quirks from "./Quirks.ts"
 
-const contestFields = {
-  raceTitle: Schema.String,
-  Reporting: Quirks.Reporting,
-  ReportingTime: Quirks.ReportingTime
-}
+const contestFields = { raceTitle: Schema.String, Reporting: Quirks.Reporting, ReportingTime: Quirks.ReportingTime }
 
-const candidateFields = {
-  Name: Schema.String,
-  /** A party code: `Dem`, `Rep`, `NPP`, `Grn`, `Lib`, `P&F`, `AI`, or `Non` for a nonpartisan office (core's `Party.code` reads each). */
-  Party: Schema.String,
-  Votes: Quirks.VoteCount,
-  Percent: Quirks.Percent
-}
+// `Party` is a party code: `Dem`, `Rep`, `NPP`, `Grn`, `Lib`, `P&F`, `AI`, or `Non` for a nonpartisan office
+// (core's `Party.code` reads each).
+const candidateFields = { Name: Schema.String, Party: Schema.String, Votes: Quirks.VoteCount, Percent: Quirks.Percent }
 
 const yesNoFields = {
   Name: Schema.String,
@@ -110,18 +102,23 @@ export type Contest = typeof Contest.Type
  */
 export const Body = Schema.Union([Contest, Schema.Array(Contest)])
 
+// An undocumented status field: a scalar as core's cell text, an array or object as its JSON text, as long
+// as it nests no deeper than core's limit (a value that does is a decode error at its path).
+const StatusCell = Schema.Union([
+  Feed.CellText,
+  Schema.Unknown.check(Decoding.isWithinDepth()).pipe(
+    Schema.decodeTo(Schema.String, { decode: SchemaGetter.stringifyJson(), encode: SchemaGetter.parseJson() })
+  )
+])
+
 /**
- * `/returns/status`: each county's reporting status by county slug. Its fields are kept as they come (the
- * SOS has not documented them), as long as they nest no deeper than core's limit: a value that does is a
- * decode error at its path, before anything walks it.
+ * `/returns/status`: each county's reporting status by county slug, its fields (which the SOS has not
+ * documented) as the text of a dataset row's cells.
  *
  * @since 0.1.0
  * @category json
  */
-export const Status = Schema.Record(
-  Schema.String,
-  Schema.Record(Schema.String, Schema.Unknown.check(Decoding.isWithinDepth()))
-)
+export const Status = Schema.Record(Schema.String, Schema.Record(Schema.String, StatusCell))
 
 // Retention rows have one layout, for either court.
 const JusticeRow = Schema.Struct({ ...contestFields, ...yesNoFields })
@@ -169,11 +166,11 @@ export const groupRows = (
 export const statusSlugColumn = "slug"
 
 /**
- * A CSV row of `/returns/status`: the county slug and the county's fields.
+ * A CSV row of `/returns/status`: the county slug and the county's fields as cells.
  *
  * @since 0.1.0
  * @category csv
  */
-export const StatusRow = Schema.Record(Schema.String, Schema.String).check(
-  Schema.makeFilter((row) => row[statusSlugColumn] !== undefined || `expected a ${statusSlugColumn} column`)
+export const StatusRow = Schema.Record(Schema.String, Feed.CellText).check(
+  Schema.makeFilter((row) => typeof row[statusSlugColumn] === "string" || `expected a ${statusSlugColumn} column`)
 )

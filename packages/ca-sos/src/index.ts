@@ -6,7 +6,7 @@
  */
 
 /**
- * The source, declared with core's `Source.define`, its id and connector.
+ * The source, declared with core's `Source.define`, and its id.
  *
  * @since 0.1.0
  */

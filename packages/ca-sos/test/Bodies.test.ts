@@ -2,32 +2,28 @@ import { assert, describe, it } from "@effect/vitest"
 import { Http, SourceError } from "@electfeed/core"
 import { DateTime, Effect, Exit, Result } from "effect"
 import { Headers, HttpClientRequest } from "effect/http"
-import { CaSos, ContestId, Endpoints } from "../src/index.ts"
+import { ContestId, Endpoints, source } from "../src/index.ts"
 import * as Bodies from "../src/internal/bodies.ts"
+import * as Plan from "../src/internal/plan.ts"
 
 const governor = Result.getOrThrow(Endpoints.parse("/returns/governor"))
 const ids = ["02000000000059", "11000001000059"].map((text) => Result.getOrThrow(ContestId.parse(text)))
 
 describe("bodies", () => {
   it("finds a request's details from an equal request, not only from the same object", () => {
-    const query = Bodies.queryRequest(ids)
-    const endpoint: Bodies.ContestsRequest = {
-      request: Bodies.endpointRequest(governor, true),
-      origin: { _tag: "Endpoint", endpoint: governor },
-      csv: "candidates",
-      optional: true
-    }
-    const planned = Bodies.plannedBy([query, endpoint])
+    const query = Plan.queryRequest(ids)
+    const endpoint = Plan.endpointRequest(governor, true)
+    const planned = Plan.plannedBy([query, endpoint])
     assert.strictEqual(planned(HttpClientRequest.get(query.request.url)), query)
-    assert.strictEqual(planned(Bodies.endpointRequest(governor, true)), endpoint)
-    assert.isUndefined(planned(Bodies.endpointRequest(governor, false)))
+    assert.strictEqual(planned(Plan.endpointRequest(governor, true).request), endpoint)
+    assert.isUndefined(planned(Plan.endpointRequest(governor, false).request))
   })
 
   it.effect("a body that answers no planned request is a DecodeError, not a defect", () =>
     Effect.gen(function* () {
       const client = yield* Http.makeClient({
-        source: CaSos.id,
-        connector: CaSos.connector,
+        source: source.id,
+        connector: source.connector,
         baseUrl: "https://api.sos.ca.gov"
       })
       const body: Http.Body = {
@@ -39,7 +35,7 @@ describe("bodies", () => {
         sha256: "0".repeat(64),
         text: ""
       }
-      const exit = yield* Effect.exit(Bodies.contestsOf(client, undefined, body))
+      const exit = yield* Effect.exit(Bodies.contestResults(client, undefined, false, body))
       const failure = Exit.isFailure(exit) ? exit.cause.reasons.find((reason) => reason._tag === "Fail") : undefined
       assert.instanceOf(failure?.error, SourceError.DecodeError)
     }).pipe(Effect.provide(Http.layer))

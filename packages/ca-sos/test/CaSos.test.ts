@@ -137,6 +137,9 @@ describe("CaSos", () => {
       assert.strictEqual(error._tag, "ConfigError")
       assert.include(error.message, "no CSV")
       assert.strictEqual(sim.requests.length, 0)
+      // The config schema plans as a read does, so such a config does not decode either.
+      const decoded = yield* Effect.exit(Source.decodeConfig(source, { format: "csv", contests: ["02000000000059"] }))
+      assert.include(failureOf(decoded).message, "no CSV")
     })
   )
 
@@ -223,7 +226,7 @@ describe("CaSos", () => {
       assert.deepStrictEqual(
         props.map((p) => [p.contestId, p.measure?.number, p.measure?.title, p.title]),
         measures.yesNo.map((m) => [
-          ContestId.format(ContestId.make({ raceType: ContestId.RaceType.BallotMeasure, seat: Number(m.number) })),
+          ContestId.format(ContestId.make({ raceType: ContestId.RaceType["ballot-measures"], seat: Number(m.number) })),
           String(Number(m.number)),
           m.name,
           m.name

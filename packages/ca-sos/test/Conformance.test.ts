@@ -1,5 +1,5 @@
 import { describe } from "@effect/vitest"
-import { Conformance } from "@electfeed/core/testing"
+import { Conformance } from "@electfeed/core/testing/vitest"
 import { type Config, source } from "../src/index.ts"
 import { serve } from "../src/testing/index.ts"
 

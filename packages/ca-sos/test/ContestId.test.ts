@@ -6,7 +6,7 @@ describe("ContestId", () => {
   it("reads the SOS's documented ids digit pair by digit pair", () => {
     const read = (text: string) => Result.getOrThrow(ContestId.parse(text))
     assert.deepStrictEqual(read("01000300000059"), {
-      raceType: ContestId.RaceType.President,
+      raceType: ContestId.RaceType.president,
       electionType: 0,
       party: 3,
       district: 0,
@@ -16,18 +16,18 @@ describe("ContestId", () => {
     })
     assert.strictEqual(read("02000000000017").county, ContestId.countyBySlug("lake")!.code)
     assert.strictEqual(read("11000001000059").district, 1)
-    assert.strictEqual(read("13000002000059").raceType, ContestId.RaceType.StateAssembly)
+    assert.strictEqual(read("13000002000059").raceType, ContestId.RaceType["state-assembly"])
     assert.strictEqual(read("19000000005059").seat, 50)
   })
 
   it("builds ids from their parts, the county defaulting to the whole area", () => {
-    assert.strictEqual(ContestId.format(ContestId.make({ raceType: ContestId.RaceType.Governor })), "02000000000059")
+    assert.strictEqual(ContestId.format(ContestId.make({ raceType: ContestId.RaceType.governor })), "02000000000059")
     assert.strictEqual(
-      ContestId.format(ContestId.make({ raceType: ContestId.RaceType.USRepresentative, district: 40 })),
+      ContestId.format(ContestId.make({ raceType: ContestId.RaceType["us-rep"], district: 40 })),
       "11000040000059"
     )
     assert.strictEqual(
-      ContestId.format(ContestId.make({ raceType: ContestId.RaceType.BallotMeasure, seat: 50, county: 21 })),
+      ContestId.format(ContestId.make({ raceType: ContestId.RaceType["ballot-measures"], seat: 50, county: 21 })),
       "19000000005021"
     )
     for (const id of ["01000300000059", "12000002000059", "15000003010259"]) {

@@ -34,8 +34,7 @@ describe("Endpoints", () => {
 
   it("knows each target's contest id and list", () => {
     const id = (path: string) => {
-      const { target, county } = parsed(path)
-      const contestId = Endpoints.contestIdOf(target, county)
+      const contestId = Endpoints.contestIdOf(parsed(path))
       return contestId && ContestId.format(contestId)
     }
     assert.strictEqual(id("/returns/governor"), "02000000000059")
@@ -45,9 +44,9 @@ describe("Endpoints", () => {
     assert.strictEqual(id("/returns/ballot-measures/prop/50"), "19000000005059")
     assert.isUndefined(id("/returns/us-senate-unexpired-term"))
     assert.isUndefined(id("/returns/us-rep/district/all"))
-    assert.strictEqual(Endpoints.listOf(parsed("/returns/courts-of-appeal/district/2").target), "courts-of-appeal")
-    assert.strictEqual(Endpoints.listOf(parsed("/returns/supreme-court").target), "supreme-court")
-    assert.isUndefined(Endpoints.listOf(parsed("/returns/status").target))
+    assert.strictEqual(parsed("/returns/courts-of-appeal/district/2").list, "courts-of-appeal")
+    assert.strictEqual(parsed("/returns/supreme-court").list, "supreme-court")
+    assert.strictEqual(parsed("/returns/status").list, "status")
   })
 
   it("says what is wrong with a path it cannot read", () => {

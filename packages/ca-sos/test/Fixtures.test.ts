@@ -41,9 +41,7 @@ const reportingOf = (text: string) => {
 const nowhere: Mapping.Place = {
   key: ["fixture"],
   contestId: undefined,
-  county: undefined,
-  district: undefined,
-  party: undefined
+  county: undefined
 }
 
 describe("real bodies in ../shared/fixtures/ca-sos", () => {

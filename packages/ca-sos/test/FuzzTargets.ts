@@ -8,23 +8,16 @@ import { Feed, Http, type SourceError } from "@electfeed/core"
 import { Fuzz } from "@electfeed/core/testing"
 import { DateTime, Effect, Result } from "effect"
 import { Headers } from "effect/http"
-import { CaSos, ContestId, Endpoints } from "../src/index.ts"
-import {
-  type ContestsRequest,
-  contestEntities,
-  contestsOf,
-  endpointRequest,
-  queryRequest,
-  statusEntities,
-  statusRowsOf
-} from "../src/internal/bodies.ts"
+import { ContestId, Endpoints, source } from "../src/index.ts"
+import { contestResults, statusEntities } from "../src/internal/bodies.ts"
+import { type ContestsRequest, endpointRequest, queryRequest } from "../src/internal/plan.ts"
 import { Data, Election, Simulator } from "../src/testing/index.ts"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 const client = await Effect.runPromise(
-  Http.makeClient({ source: CaSos.id, connector: CaSos.connector, baseUrl: "https://api.sos.ca.gov" }).pipe(
+  Http.makeClient({ source: source.id, connector: source.connector, baseUrl: "https://api.sos.ca.gov" }).pipe(
     Effect.provide(Http.layer)
   )
 )
@@ -42,16 +35,21 @@ const bodyOf = (bytes: Uint8Array, url: string): Http.Body => ({
   text: decoder.decode(bytes)
 })
 
-// A request for contests, or `/returns/status` read as `csv` says.
-type Request = ContestsRequest | { readonly status: true; readonly csv: boolean }
-
-const decode = (request: Request) => (bytes: Uint8Array) => {
-  const body = bodyOf(bytes, "status" in request ? "/returns/status" : request.request.url)
-  const entities: Effect.Effect<ReadonlyArray<unknown>, SourceError.DecodeError> = "status" in request
-    ? Effect.flatMap(statusRowsOf(client, request.csv, body), (rows) => statusEntities(client, undefined, rows, body))
-    : Effect.flatMap(contestsOf(client, request, body), (answered) => contestEntities(client, answered, body))
-  return Effect.map(entities, (all) => all.map((entity) => Feed.contentHash(entity)))
+// A request for contests, or for `/returns/status` (none), read as `csv` says.
+interface Request {
+  readonly contests: ContestsRequest | undefined
+  readonly csv: boolean
 }
+
+const decode =
+  ({ contests, csv }: Request) =>
+  (bytes: Uint8Array) => {
+    const body = bodyOf(bytes, contests === undefined ? "/returns/status" : contests.request.url)
+    const entities: Effect.Effect<ReadonlyArray<unknown>, SourceError.DecodeError> = contests === undefined
+      ? statusEntities(client, csv, undefined, body)
+      : contestResults(client, contests, csv, body)
+    return Effect.map(entities, (all) => all.map((entity) => Feed.contentHash(entity)))
+  }
 
 const updates = [0, Math.floor(Data.builtin.steps / 2), Data.builtin.steps - 1]
 
@@ -78,8 +76,8 @@ const families: ReadonlyArray<readonly [name: string, paths: ReadonlyArray<strin
   [
     "district-all",
     Endpoints.districtOffices
-      .filter((office) => office.list === "candidates")
-      .map((office) => `/returns/${office.slug}/district/all`)
+      .filter((slug) => slug !== "courts-of-appeal")
+      .map((slug) => `/returns/${slug}/district/all`)
   ],
   ["courts-of-appeal", ["/returns/courts-of-appeal/district/all"]],
   ["county", statewide.map((path) => `${path}/county/lake`)],
@@ -90,17 +88,8 @@ const endpointTargets = families.flatMap(([family, familyPaths]) =>
   (["json", "csv"] as const).map((format): Fuzz.Target => {
     const endpoints = familyPaths.map((path) => Result.getOrThrow(Endpoints.parse(path)))
     const [endpoint] = endpoints as [Endpoints.Endpoint]
-    const list = Endpoints.listOf(endpoint.target)
     const csv = format === "csv"
-    const request: Request =
-      list === undefined
-        ? { status: true, csv }
-        : {
-            request: endpointRequest(endpoint, csv),
-            origin: { _tag: "Endpoint", endpoint },
-            csv: csv ? list : undefined,
-            optional: false
-          }
+    const request: Request = { contests: endpoint.list === "status" ? undefined : endpointRequest(endpoint, csv), csv }
     return {
       name: `ca-sos/${family}-${format}`,
       format,
@@ -123,7 +112,7 @@ const queryTarget: Fuzz.Target = {
   name: "ca-sos/query-json",
   format: "json",
   seeds: updates.map((update) => encoder.encode(JSON.stringify(ids.map((id) => Data.builtin.contest(id, update))))),
-  run: decode(queryRequest(ids.map((id) => Result.getOrThrow(ContestId.parse(id)))))
+  run: decode({ contests: queryRequest(ids.map((id) => Result.getOrThrow(ContestId.parse(id)))), csv: false })
 }
 
 /**

@@ -38,7 +38,7 @@ describe("Mapping", () => {
       Mapping.places(origin, [office("State Assembly Member District 33 - Districtwide Results")])
     )
     assert.deepStrictEqual(
-      places.map((p) => [p.key.join("/"), p.district]),
+      places.map((p) => [p.key.join("/"), p.contestId?.district]),
       [["13000033000059", 33]]
     )
     const failure = Mapping.places(origin, [office("State Assembly - Districtwide Results")])

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
-import { DateTime, Effect, Result, Schema } from "effect"
+import { DateTime, Effect, Result, Schema, SchemaGetter } from "effect"
 import { writeStable } from "./internal/stableJson.ts"
 import { loneSurrogateAt } from "./internal/wellFormed.ts"
 
@@ -190,6 +190,25 @@ export const Endorsement = Schema.Struct({
  * @category models
  */
 export type Endorsement = typeof Endorsement.Type
+
+const Scalar = Schema.Union([Schema.String, Schema.Finite, Schema.Boolean, Schema.Null]).annotate({
+  expected: "text, a number, a boolean or null"
+})
+
+/**
+ * One cell of a dataset row as the row keeps it: text, a number or a boolean as its text (`17`, `true`),
+ * `""` and null as null. An object or array is a decode error at its path; a source whose cells may nest
+ * builds on this schema for its scalars.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const CellText = Scalar.pipe(
+  Schema.decodeTo(Nullable(Schema.String), {
+    decode: SchemaGetter.transform((value) => (value === null || value === "" ? null : String(value))),
+    encode: SchemaGetter.transform((value) => value ?? "")
+  })
+)
 
 /**
  * A row of a dataset without a normalized mapping: every column kept, `""` as null.

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as ContestId from "../ContestId.ts"
-import * as Endpoints from "../Endpoints.ts"
+import type * as Endpoints from "../Endpoints.ts"
 import * as Election from "./Election.ts"
 import * as Render from "./Render.ts"
 import * as Timeline from "./Timeline.ts"
@@ -32,7 +32,7 @@ interface Entry {
 }
 
 const propCode = (prop: number) =>
-  ContestId.format(ContestId.make({ raceType: ContestId.RaceType.BallotMeasure, seat: prop })).slice(0, 12)
+  ContestId.format(ContestId.make({ raceType: ContestId.RaceType["ballot-measures"], seat: prop })).slice(0, 12)
 
 const onlyProp = (prop: number) => (item: Election.YesNo) => Number(item.number) === prop
 
@@ -53,23 +53,22 @@ export const builtin: Data = (() => {
   }
   const render = (entry: Entry, position: number, county: ContestId.County | undefined) =>
     Render.contestJson(entry.contest, Timeline.moments[position]!, county, entry.keep)
-  const entryOf = (target: Endpoints.Target): Entry | undefined => {
-    if (target._tag !== "BallotMeasures" || target.prop === undefined) {
-      return byPath.get(Endpoints.path({ target, county: undefined }))
-    }
-    return byCode.get(propCode(target.prop))
-  }
+  const entryOf = ({ base, id }: Endpoints.Endpoint): Entry | undefined =>
+    id?.raceType === ContestId.RaceType["ballot-measures"] && id.seat !== 0
+      ? byCode.get(propCode(id.seat))
+      : byPath.get(base)
   return {
     steps: Timeline.moments.length,
-    body: ({ target, county }, position) => {
-      if (target._tag === "Status") return Render.statusJson(Timeline.moments[position]!)
-      if (target._tag === "District" && target.district === "all") {
-        const prefix = `/returns/${target.office.slug}/district/`
+    body: (endpoint, position) => {
+      const { county } = endpoint
+      if (endpoint.list === "status") return Render.statusJson(Timeline.moments[position]!)
+      if (endpoint.allDistricts) {
+        const prefix = endpoint.base.replace(/all$/, "")
         return Election.contests
           .filter((contest) => contest.path.startsWith(prefix))
           .map((contest) => render({ contest }, position, undefined))
       }
-      const entry = entryOf(target)
+      const entry = entryOf(endpoint)
       if (entry === undefined) return undefined
       const whole = render(entry, position, undefined)
       if (county === undefined) return whole

@@ -11,7 +11,6 @@
  * @since 0.1.0
  */
 import * as ContestId from "../ContestId.ts"
-import * as Endpoints from "../Endpoints.ts"
 import type { ListKey } from "../Wire.ts"
 
 /**
@@ -203,6 +202,8 @@ const candidates = (
   })
 }
 
+type RaceSlug = keyof typeof ContestId.RaceType
+
 const idCode = (parts: Partial<ContestId.ContestId> & { readonly raceType: ContestId.RaceType }) =>
   ContestId.format(ContestId.make(parts)).slice(0, 12)
 
@@ -216,7 +217,7 @@ const statewide = {
 } as const
 
 const office = (slug: string, title: string, ballots: number, choices: ReadonlyArray<Choice>): Contest => {
-  const raceType = Endpoints.offices.find((o) => o.slug === slug)?.raceType
+  const raceType = Object.hasOwn(ContestId.RaceType, slug) ? ContestId.RaceType[slug as RaceSlug] : undefined
   return {
     ...statewide,
     code: raceType === undefined ? undefined : idCode({ raceType }),
@@ -281,7 +282,7 @@ const primaries: ReadonlyArray<Contest> = ContestId.parties.map((party) => {
   const [shares, code, ballots] = primaryFields[party.slug]!
   return {
     ...statewide,
-    code: idCode({ raceType: ContestId.RaceType.President, party: party.code }),
+    code: idCode({ raceType: ContestId.RaceType.president, party: party.code }),
     path: `/returns/president/party/${party.slug}`,
     title: `President ${party.name} - Statewide Results`,
     list: "candidates",
@@ -292,7 +293,7 @@ const primaries: ReadonlyArray<Contest> = ContestId.parties.map((party) => {
 
 const measures: Contest = {
   ...statewide,
-  code: idCode({ raceType: ContestId.RaceType.BallotMeasure }),
+  code: idCode({ raceType: ContestId.RaceType["ballot-measures"] }),
   path: "/returns/ballot-measures",
   title: "Ballot Measures - Statewide Results",
   list: "ballot-measures",
@@ -319,7 +320,7 @@ const justices = (seed: string, count: number): ReadonlyArray<YesNo> => {
 
 const supremeCourt: Contest = {
   ...statewide,
-  code: idCode({ raceType: ContestId.RaceType.SupremeCourt }),
+  code: idCode({ raceType: ContestId.RaceType["supreme-court"] }),
   path: "/returns/supreme-court",
   title: "Supreme Court Justice - Statewide Results",
   list: "supreme-court",
@@ -332,15 +333,14 @@ const slice = <A>(items: ReadonlyArray<A>, parts: number, index: number) =>
   items.slice(Math.floor((items.length * index) / parts), Math.floor((items.length * (index + 1)) / parts))
 
 interface DistrictPlan {
-  readonly office: Endpoints.DistrictOffice
+  /** The office's slug. */
+  readonly office: RaceSlug
   readonly title: string
   readonly districts: ReadonlyArray<number>
   readonly precincts: readonly [number, number]
   /** Counties of the `index`-th of the office's districts. */
   readonly counties: (district: number, index: number) => ReadonlyArray<ContestId.County>
 }
-
-const districtOffice = (slug: string) => Endpoints.districtOffices.find((o) => o.slug === slug)!
 
 const fewCounties = (seed: string) => {
   const start = Math.floor(unit(seed) * allCounties.length)
@@ -353,35 +353,35 @@ const range = (from: number, to: number, step = 1) =>
 
 const districtPlans: ReadonlyArray<DistrictPlan> = [
   {
-    office: districtOffice("us-rep"),
+    office: "us-rep",
     title: "U.S. House of Representatives",
     districts: range(1, 52),
     precincts: [380, 950],
     counties: (d) => fewCounties(`us-rep/${d}`)
   },
   {
-    office: districtOffice("state-senate"),
+    office: "state-senate",
     title: "State Senate",
     districts: range(2, 40, 2),
     precincts: [900, 1_500],
     counties: (d) => fewCounties(`state-senate/${d}`)
   },
   {
-    office: districtOffice("state-assembly"),
+    office: "state-assembly",
     title: "State Assembly",
     districts: range(1, 80),
     precincts: [250, 650],
     counties: (d) => fewCounties(`state-assembly/${d}`)
   },
   {
-    office: districtOffice("board-of-equalization"),
+    office: "board-of-equalization",
     title: "Board of Equalization",
     districts: range(1, 4),
     precincts: [5_500, 7_500],
     counties: (_, i) => slice(allCounties, 4, i)
   },
   {
-    office: districtOffice("courts-of-appeal"),
+    office: "courts-of-appeal",
     title: "Courts of Appeal",
     districts: range(1, 6),
     precincts: [3_000, 8_000],
@@ -402,20 +402,21 @@ const quirks = {
 }
 
 const districtContest = (plan: DistrictPlan, district: number, index: number): Contest => {
-  const seed = `${plan.office.slug}/${district}`
+  const seed = `${plan.office}/${district}`
+  const list: ListKey = plan.office === "courts-of-appeal" ? plan.office : "candidates"
   const [low, high] = plan.precincts
   const precincts = Math.round(low + (high - low) * unit(`${seed}/precincts`))
   const common = {
-    code: idCode({ raceType: plan.office.raceType, district }),
-    path: `/returns/${plan.office.slug}/district/${district}`,
+    code: idCode({ raceType: ContestId.RaceType[plan.office], district }),
+    path: `/returns/${plan.office}/district/${district}`,
     title: `${plan.title} District ${district} - Districtwide Results`,
-    list: plan.office.list,
+    list,
     precincts,
     ballots: Math.round(precincts * (380 + 120 * unit(`${seed}/turnout`))),
     finalReporting: quirks.neverFinal.has(seed) ? 0.961 : 1,
     counties: plan.counties(district, index)
   }
-  if (plan.office.list !== "candidates") {
+  if (list !== "candidates") {
     return { ...common, choices: [], yesNo: justices(seed, 2 + Math.floor(unit(`${seed}/justices`) * 4)) }
   }
   const lead = 0.5 + (unit(`${seed}/lead`) - 0.5) * 0.5

@@ -38,29 +38,24 @@ const jsonFiles = (folder: string): ReadonlyArray<string> =>
     .map((name) => path.join(folder, name))
     .sort()
 
+const parsed = (path: string) => Result.getOrUndefined(Endpoints.parse(path))
+
 const endpointOf = (name: string, body: unknown): Endpoints.Endpoint | undefined => {
   const slug = /^([a-z-]+)__/.exec(name)?.[1]
   if (slug !== undefined) {
-    const office = Endpoints.districtOffices.find((o) => o.slug === slug)
-    const target: Endpoints.Target | undefined =
-      office !== undefined
-        ? { _tag: "District", office, district: "all" }
-        : Result.getOrUndefined(Endpoints.parse(`/returns/${slug}`))?.target
-    return target === undefined ? undefined : { target, county: undefined }
+    const byDistrict = Endpoints.districtOffices.includes(slug)
+    return parsed(byDistrict ? `/returns/${slug}/district/all` : `/returns/${slug}`)
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined
-  if ("ballot-measures" in body) return { target: { _tag: "BallotMeasures", prop: undefined }, county: undefined }
-  if ("supreme-court" in body) return { target: { _tag: "SupremeCourt" }, county: undefined }
+  if ("ballot-measures" in body) return parsed("/returns/ballot-measures")
+  if ("supreme-court" in body) return parsed("/returns/supreme-court")
   return undefined
 }
 
 const districtOf = (contest: Render.JsonContest): Endpoints.Endpoint | undefined => {
   const slug = districtTitles.find(([pattern]) => pattern.test(contest.raceTitle))?.[1]
-  const office = Endpoints.districtOffices.find((o) => o.slug === slug)
   const district = /\bDistrict (\d+)\b/.exec(contest.raceTitle)?.[1]
-  return office === undefined || district === undefined
-    ? undefined
-    : { target: { _tag: "District", office, district: Number(district) }, county: undefined }
+  return slug === undefined || district === undefined ? undefined : parsed(`/returns/${slug}/district/${district}`)
 }
 
 /**
@@ -74,12 +69,12 @@ export const load = (folder: string): Data => {
   const contests = new Map<string, Array<Render.JsonContest>>()
   const add = <A>(map: Map<string, Array<A>>, key: string, value: A) => map.set(key, [...(map.get(key) ?? []), value])
   const addContest = (endpoint: Endpoints.Endpoint, contest: Render.JsonContest) => {
-    const id = Endpoints.contestIdOf(endpoint.target, undefined)
+    const id = Endpoints.contestIdOf(endpoint)
     if (id !== undefined) add(contests, ContestId.format(id), contest)
     for (const measure of contest["ballot-measures"] ?? []) {
       if (!/^\d{1,2}$/.test(measure.Number)) continue
       const seat = Number(measure.Number)
-      const id = ContestId.format(ContestId.make({ raceType: ContestId.RaceType.BallotMeasure, seat }))
+      const id = ContestId.format(ContestId.make({ raceType: ContestId.RaceType["ballot-measures"], seat }))
       add(contests, id, { ...contest, "ballot-measures": [measure] })
     }
   }

@@ -87,8 +87,8 @@ export const bodyText = (
   const body = data.body(endpoint, position)
   if (body === undefined) return undefined
   if (format === "json") return JSON.stringify(body)
-  const list = Endpoints.listOf(endpoint.target)
-  return list === undefined
+  const { list } = endpoint
+  return list === "status"
     ? Render.statusCsv(body as Render.JsonStatus)
     : Render.contestsCsv(list, Array.isArray(body) ? body : [body as Render.JsonContest])
 }
