@@ -1,0 +1,110 @@
+/**
+ * Benchmark (not a test): a generated statewide precinct-level `detailxml.zip` (about 300 MB of XML;
+ * `--quick`: 10 MB) read through the source's `results` stream (download to disk, streaming unzip,
+ * streaming XML, one `ContestResult` per contest and precinct with vote types), against a plain baseline
+ * in the same run (a bare `fetch` to disk, then the same fflate unzip and saxes parser with no Effect,
+ * counting the same rows). The zip is written to a temporary folder at bench time and served from disk
+ * on 127.0.0.1; each read runs in a process of its own, so its CPU time and peak RSS are its own.
+ *
+ * Figures: rows/s against the baseline's, and peak RSS (it must stay flat: under 200 MB).
+ *
+ * `pnpm bench [--quick]`, or `node bench/index.ts [megabytes]`
+ */
+import { fork } from "node:child_process"
+import * as fs from "node:fs"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as Bench from "../../../tooling/scripts/bench-results.ts"
+import { generate } from "./generate.ts"
+import type { Figures } from "./reader.ts"
+
+const megabytes = Number(process.argv[2] ?? Bench.size(10, 300))
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-clarity-bench-"))
+const zip = path.join(folder, "detailxml.zip")
+
+try {
+  console.log(`writing a statewide precinct-level detail.xml of about ${megabytes} MB, zipped…`)
+  const { units, contests } = generate(zip, megabytes)
+  console.log(`${contests} contests × ${units} precincts; zip ${(fs.statSync(zip).size / 1e6).toFixed(0)} MB`)
+  const server = createServer((request, response) => {
+    if (request.url === "/GA/115903/current_ver.txt") return void response.end("318390")
+    if (request.url === "/GA/115903/318390/reports/detailxml.zip") {
+      response.writeHead(200, {
+        "content-type": "application/x-zip-compressed",
+        "content-length": fs.statSync(zip).size
+      })
+      return void fs.createReadStream(zip).pipe(response)
+    }
+    response.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const measure = (mode: "source" | "baseline", flags: ReadonlyArray<string> = []) =>
+    new Promise<Figures>((resolve, reject) => {
+      const downloads = fs.mkdtempSync(path.join(folder, `${mode}-`))
+      const child = fork(path.join(import.meta.dirname, "reader.ts"), [mode, url, downloads], {
+        execArgv: [...process.execArgv, ...flags],
+        stdio: "inherit"
+      })
+      child.once("message", (figures) => resolve(figures as Figures))
+      child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`the ${mode} read exited with ${code}`))))
+    })
+  try {
+    const plain = await measure("baseline")
+    const electfeed = await measure("source")
+    // As the electfeed CLI runs it: its shebang caps V8's young generation at 16 MB.
+    const cli = await measure("source", ["--max-semi-space-size=16"])
+    for (const [who, f] of [
+      ["baseline (fetch, fflate, saxes)", plain],
+      ["source, Node defaults", electfeed],
+      ["source, as the electfeed CLI runs it", cli]
+    ] as const) {
+      console.log(
+        `${who}: ${f.rows} rows in ${(f.wallMillis / 1000).toFixed(1)} s, CPU ${(f.cpuMillis / 1000).toFixed(1)} s, ` +
+          `peak RSS ${(f.peakRss / 1e6).toFixed(0)} MB`
+      )
+    }
+    if (electfeed.rows !== plain.rows)
+      throw new Error(`the source read ${electfeed.rows} rows, the baseline ${plain.rows}`)
+    const name = `clarity: precinct-level detail.xml, ${megabytes} MB`
+    Bench.record(`clarity-detail-${megabytes}mb`, [
+      Bench.result({
+        name,
+        unit: "rows/s",
+        value: electfeed.rows / (electfeed.wallMillis / 1000),
+        baseline: plain.rows / (plain.wallMillis / 1000),
+        better: "higher"
+      }),
+      // Wall time depends on what else the machine runs; CPU time per row much less so.
+      Bench.result({
+        name: `${name}, CPU per row`,
+        unit: "µs",
+        value: (cli.cpuMillis * 1000) / cli.rows,
+        baseline: (plain.cpuMillis * 1000) / plain.rows,
+        better: "lower"
+      }),
+      Bench.result({
+        name: `${name}, peak RSS`,
+        unit: "MB",
+        value: electfeed.peakRss / 1e6,
+        baseline: plain.peakRss / 1e6,
+        better: "lower"
+      }),
+      Bench.result({
+        name: `${name}, peak RSS as the CLI runs it`,
+        unit: "MB",
+        value: cli.peakRss / 1e6,
+        baseline: plain.peakRss / 1e6,
+        better: "lower"
+      })
+    ])
+    if (cli.peakRss > 200e6)
+      console.warn(`peak RSS ${(cli.peakRss / 1e6).toFixed(0)} MB as the CLI runs it: more than 200 MB`)
+  } finally {
+    server.close()
+  }
+} finally {
+  fs.rmSync(folder, { recursive: true, force: true })
+}

@@ -1,0 +1,160 @@
+/**
+ * A version's report zips as entities: `detailxml.zip` (`detail.xml`, every contest by vote type and by
+ * county or precinct) and `summary.zip` (`summary.csv`, contest totals), each inflated and parsed as it
+ * streams from disk.
+ */
+import { Decoding, Numbers, type Source, type SourceError } from "@electfeed/core"
+import { Effect, Schema, Stream } from "effect"
+import { type Config, defaultMaxUncompressedBytes } from "../Config.ts"
+import * as Mapping from "../Mapping.ts"
+import * as Detail from "./detail.ts"
+import { scan } from "./scan.ts"
+import * as Xml from "./xml.ts"
+import * as Zip from "./zip.ts"
+
+type Context = Source.VersionedContext<Config>
+
+// Clarity's elements nest five deep; anything far deeper is not a Clarity document.
+const xmlLimits: Xml.Limits = { maxDepth: 32, maxRun: 1024 * 1024 }
+
+const failure = (context: Context, detail: string, path?: string) =>
+  context.files.decodeError({ url: context.url, detail, input: "", path })
+
+/** The bytes of the zip entry `name`, inflated as the zip streams in. */
+const unzipped = <E>(bytes: Stream.Stream<Uint8Array, E>, name: string, context: Context) =>
+  scan<Uint8Array, E>(bytes, () => {
+    let out: Array<Uint8Array> = []
+    const reader = Zip.readEntry(name, context.config.maxUncompressedBytes ?? defaultMaxUncompressedBytes, {
+      data: (piece) => {
+        out.push(piece)
+        return undefined
+      },
+      end: () => undefined
+    })
+    const step = (run: () => string | undefined, into: Array<Uint8Array>) => {
+      out = into
+      const detail = run()
+      return detail === undefined ? undefined : failure(context, detail, name)
+    }
+    return {
+      feed: (piece, into) => step(() => reader.push(piece), into),
+      end: (into) => step(reader.end, into)
+    }
+  })
+
+// Entities are built this many at a time.
+const pendingChunk = 64
+
+/** The site's state and, for a county site, its county. */
+const siteOf = (config: Config) => {
+  const [state, county] = config.site.split("/")
+  return { state: state!, county: county === undefined ? null : county.replace(/_/g, " ") }
+}
+
+/**
+ * The `ContestResult`s of `detailxml.zip`: each contest's site total, then its counties or precincts
+ * (per the level), in the file's order.
+ */
+export const detail = (
+  bytes: Stream.Stream<Uint8Array, SourceError.SourceError>,
+  context: Context
+): Stream.Stream<Source.Entity<"ContestResult">, SourceError.SourceError> =>
+  scan<Detail.Pending, SourceError.SourceError>(unzipped(bytes, "detail.xml", context), () => {
+    const { config } = context
+    const assembler = Detail.assembler({
+      ...siteOf(config),
+      level: config.level,
+      voteTypes: config.voteTypes,
+      timeZone: config.timeZone
+    })
+    const reader = Xml.reader(assembler.handler, xmlLimits)
+    const step = (run: () => Xml.Failure | undefined, into: Array<Detail.Pending>) => {
+      assembler.into(into)
+      const found = run()
+      return found === undefined
+        ? undefined
+        : failure(context, found.detail, `detail.xml:${found.line}:${found.column}`)
+    }
+    return {
+      feed: (piece, into) => step(() => reader.write(piece), into),
+      end: (into) => step(reader.end, into)
+    }
+  }).pipe(
+    Stream.rechunk(pendingChunk),
+    Stream.map((pending) => pending())
+  )
+
+// One row of `summary.csv`: one choice of one contest (state sites add `num Area total` / `num Area rptg`,
+// which the totals do not need).
+const SummaryRow = Schema.Struct({
+  "contest name": Schema.String,
+  "choice name": Schema.String,
+  "party name": Schema.String,
+  "total votes": Numbers.IntFromCount,
+  "num Precinct total": Numbers.IntFromCount,
+  "num Precinct rptg": Numbers.IntFromCount
+})
+
+type SummaryRow = typeof SummaryRow.Type
+
+const summaryContest = (rows: ReadonlyArray<SummaryRow>, context: Context): Source.Entity<"ContestResult"> => {
+  const first = rows[0]!
+  const title = first["contest name"]
+  const results = Mapping.contestResults({
+    key: title,
+    title,
+    isQuestion: false,
+    choices: rows.map((row) => ({ text: row["choice name"], party: row["party name"] }))
+  })
+  const reported = first["num Precinct rptg"]
+  const total = first["num Precinct total"]
+  const site = siteOf(context.config)
+  return {
+    key: [title],
+    data: {
+      ...results({
+        ...site,
+        reporting: { precinctsReporting: reported, precinctsTotal: total, percent: Mapping.percentOf(reported, total) },
+        updatedAt: null,
+        votes: rows.map((row) => row["total votes"])
+      }),
+      // The summary has no contest ids: the title is the contest's identity there.
+      contestId: null
+    }
+  }
+}
+
+/**
+ * The `ContestResult`s of `summary.zip`: each contest's totals, from its consecutive rows of
+ * `summary.csv`. A row that cannot be read fails the read: a contest missing a choice would be wrong.
+ */
+export const summary = (
+  bytes: Stream.Stream<Uint8Array, SourceError.SourceError>,
+  context: Context
+): Stream.Stream<Source.Entity<"ContestResult">, SourceError.SourceError> => {
+  const rowContext = { client: context.files, url: context.url }
+  const rows = Decoding.csvRows(unzipped(bytes, "summary.csv", context), rowContext).pipe(
+    Stream.mapEffect((outcome) =>
+      outcome._tag === "Malformed" ? Effect.fail(outcome.error) : Decoding.decodeRow(SummaryRow, outcome, rowContext)
+    )
+  )
+  return Stream.suspend(() => {
+    let held: Array<SummaryRow> = []
+    const flush = () => {
+      const group = held
+      held = []
+      return group.length === 0 ? [] : [summaryContest(group, context)]
+    }
+    return Stream.concat(
+      rows.pipe(
+        Stream.map((row) => {
+          const done = held.length > 0 && held[0]!["contest name"] !== row["contest name"] ? flush() : []
+          held.push(row)
+          return done
+        }),
+        Stream.flattenIterable
+      ),
+      Stream.fromIterableEffect(Effect.sync(flush))
+    )
+  })
+}

@@ -1,0 +1,3 @@
+import { project } from "@electfeed/vitest-config"
+
+export default project("clarity")
