@@ -1,21 +1,26 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Clock, Effect, Exit, Option } from "effect"
+import { Cause, Clock, Effect, Exit, Option, Result, Schema } from "effect"
 import { HttpClientRequest } from "effect/http"
-import { Http, Retry, Source, SourceError } from "../src/index.ts"
+import { Http, RateLimit, Retry, Source, SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
 import * as Simulator from "../src/testing/Simulator.ts"
 
 const ok = (): Simulator.Reply => ({ status: 200, body: "ok" })
 
 /** Fetches each URL in turn through one client, returning the virtual time each response arrived. */
-const timeline = (baseUrl: string, urls: ReadonlyArray<string>, limit: number, maxAttempts = 3) =>
+const timeline = (
+  baseUrl: string,
+  urls: ReadonlyArray<string>,
+  limit: number,
+  options: { readonly maxAttempts?: number; readonly burst?: number | undefined } = { burst: limit }
+) =>
   Effect.gen(function* () {
     const client = yield* Http.makeClient({
       source: "limited",
       connector: "limited@0.0.0",
       baseUrl,
-      rateLimit: { limit, window: "1 second" },
-      retry: Retry.policy({ maxAttempts, baseDelay: "10 millis", jitter: 0 })
+      rateLimit: { limit, window: "1 second", burst: options.burst },
+      retry: Retry.policy({ maxAttempts: options.maxAttempts ?? 3, baseDelay: "10 millis", jitter: 0 })
     })
     const start = yield* Clock.currentTimeMillis
     const times: Array<number> = []
@@ -27,7 +32,34 @@ const timeline = (baseUrl: string, urls: ReadonlyArray<string>, limit: number, m
   }).pipe(Effect.provide(Source.layer), (effect) => withVirtualTime(effect, "5 millis"))
 
 describe("RateLimit", () => {
-  it.effect("lets a burst through, then one request per token", () =>
+  it.effect("keeps to the set rate over a whole run, its start included, with a burst of 1", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.serve(ok)
+      const limit = 10
+      const times = yield* timeline(
+        sim.url,
+        Array.from({ length: 60 }, (_, i) => `/r${i}`),
+        limit,
+        { burst: 1 }
+      )
+      // The rate over the first five seconds, counting from the first request: a bucket that starts full
+      // would have let `limit` more through (60, 20% over).
+      const sent = times.filter((t) => t <= 5000).length
+      assert.isAtMost(sent, Math.floor(limit * 5 * 1.02), `${sent} requests in the first 5 seconds`)
+      assert.isAtLeast(sent, Math.floor(limit * 5 * 0.98), `${sent} requests in the first 5 seconds`)
+    })
+  )
+
+  it.effect("checks the burst against the limit", () =>
+    Effect.sync(() => {
+      const decode = Schema.decodeUnknownResult(RateLimit.Settings)
+      assert.isTrue(Result.isSuccess(decode({ limit: 5, window: "1 second", burst: 5 })))
+      assert.isTrue(Result.isFailure(decode({ limit: 5, window: "1 second", burst: 6 })))
+      assert.isTrue(Result.isFailure(decode({ limit: 5, window: "1 second", burst: 0 })))
+    })
+  )
+
+  it.effect("lets a burst through when the policy allows one, then one request per token", () =>
     Effect.gen(function* () {
       const sim = yield* Simulator.serve(ok)
       const times = yield* timeline(
@@ -57,7 +89,7 @@ describe("RateLimit", () => {
       const sim = yield* Simulator.serve(ok)
       sim.inject({ _tag: "Status", status: 429, headers: { "retry-after": "3" } }, { match: (r) => r.path === "/b" })
       // No retries: "/c" is held back by the limiter itself, not by a retry of "/b".
-      const times = yield* timeline(sim.url, ["/a", "/b", "/c"], 100, 1)
+      const times = yield* timeline(sim.url, ["/a", "/b", "/c"], 100, { maxAttempts: 1, burst: 100 })
       assert.isTrue(times[1]! < 100)
       assert.isAtLeast(times[2]!, 3000)
       assert.deepStrictEqual(

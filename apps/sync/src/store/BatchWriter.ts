@@ -1,13 +1,24 @@
 /**
- * Writing one batch of a read: the events that changed, their contests' history, the rows kept aside
- * and the checkpoints that cover them, in one transaction.
+ * Writing one batch of a read: the events that changed, their contests' history, the entities a
+ * snapshot no longer lists, the rows kept aside, the checkpoints that cover them and the outbox rows of
+ * every change, in one transaction.
+ *
+ * What changed is decided by the database, not by reading and then writing: each event is upserted
+ * with `ON CONFLICT … DO UPDATE … WHERE hash IS DISTINCT FROM excluded.hash RETURNING`, so of two
+ * writers that race with the same data (on PostgreSQL, under READ COMMITTED) only the one whose row
+ * changed gets it back, and only what comes back is appended to the history and the outbox. The data
+ * stored before is still read first, for contests only, to tell a regression; under the source's lease
+ * nobody else writes it meanwhile.
  *
  * @since 0.1.0
  */
+import { createHash } from "node:crypto"
 import { Compose, SourceError as Errors, Feed } from "@electfeed/core"
 import { Array as Arr, DateTime, Effect, Option, Schema } from "effect"
 import { SqlClient, SqlSchema } from "effect/sql"
-import type { Schemas } from "./Rows.ts"
+import * as Listings from "./Listings.ts"
+import * as Outbox from "./Outbox.ts"
+import type { Dialect, Schemas } from "./Rows.ts"
 import * as Storable from "./Storable.ts"
 
 /**
@@ -19,6 +30,12 @@ import * as Storable from "./Storable.ts"
 export interface Written {
   /** The events stored, marked `added` or `changed` (and `regressed`). */
   readonly changes: ReadonlyArray<Feed.FeedEvent>
+  /**
+   * Entities a snapshot no longer lists, marked `removed`, with their last stored data.
+   *
+   * @since 0.2.0
+   */
+  readonly removed: ReadonlyArray<Feed.FeedEvent>
   readonly unchanged: number
   /** Rows the source reported malformed, and events the store could not keep (see `Storable`). */
   readonly skipped: number
@@ -54,6 +71,40 @@ interface SkippedRow {
   readonly error: Errors.DecodeError
 }
 
+/** An event on its way to the store, its data and provenance written as stable JSON once. */
+interface Prepared extends Outbox.Outgoing {
+  readonly hash: string
+}
+
+const prepare = (event: Feed.FeedEvent): Prepared => {
+  const data = Feed.stableJson(event.data)
+  return {
+    event,
+    data,
+    provenance: Feed.stableJson(event.provenance),
+    hash: createHash("sha256").update(data).digest("hex")
+  }
+}
+
+// JSON.stringify writes U+0000 and a lone surrogate as escapes, so only JSON holding such an escape (or
+// a backslash followed by the same letters) needs the full check.
+const mayBeFlawed = /\\u0000|\\ud[89a-f]/i
+
+const EntityRow = Schema.Struct({
+  source: Schema.String,
+  key: Schema.String,
+  stream: Schema.String,
+  kind: Schema.String,
+  hash: Schema.String,
+  data: Schema.String,
+  provenance: Schema.String,
+  observed_at: Schema.String,
+  first_seen_at: Schema.String,
+  regressed: Schema.Number
+})
+
+const decodeContest = Schema.decodeUnknownOption(Feed.ContestResult)
+
 /**
  * The writer of one store: `(source, batch)` to what changed. Runs in one transaction; the caller
  * bounds it in time.
@@ -61,29 +112,132 @@ interface SkippedRow {
  * @since 0.1.0
  * @category constructors
  */
-export const make = Effect.fnUntraced(function* (rows: Schemas) {
+export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect) {
   const sql = yield* SqlClient.SqlClient
+  const listings = Listings.make()
+  const outbox = yield* Outbox.make(dialect)
 
+  const Keys = Schema.Struct({ source: Schema.String, keys: Schema.NonEmptyArray(Schema.String) })
+  const findHashes = SqlSchema.findAll({
+    Request: Keys,
+    Result: rows.Hash,
+    execute: ({ keys, source }) =>
+      sql`SELECT key, hash FROM feed_entities WHERE source = ${source} AND key IN ${sql.in(keys)} AND removed_at IS NULL`
+  })
   const findKnown = SqlSchema.findAll({
-    Request: Schema.Struct({ source: Schema.String, keys: Schema.NonEmptyArray(Schema.String) }),
+    Request: Keys,
     Result: rows.Known,
     execute: ({ keys, source }) =>
-      sql`SELECT key, hash, data FROM feed_entities WHERE source = ${source} AND key IN ${sql.in(keys)}`
+      sql`SELECT key, hash, data FROM feed_entities
+          WHERE source = ${source} AND key IN ${sql.in(keys)} AND removed_at IS NULL`
   })
-  const known = (source: string, keys: ReadonlyArray<string>) =>
-    Effect.forEach(inChunks(keys, 500), (chunk) => findKnown({ source, keys: chunk }), { concurrency: 1 }).pipe(
-      Effect.map((found) => new Map(found.flat().map((row) => [row.key, { hash: row.hash, data: row.data }])))
+  const lookUp = <A extends { readonly key: string }, E>(
+    find: (request: typeof Keys.Type) => Effect.Effect<ReadonlyArray<A>, E>,
+    source: string,
+    keys: ReadonlyArray<string>
+  ) =>
+    Effect.forEach(inChunks(keys, 500), (chunk) => find({ source, keys: chunk }), { concurrency: 1 }).pipe(
+      Effect.map((found) => new Map(found.flat().map((row) => [row.key, row] as const)))
     )
+
+  // Only a row whose data changed, or that comes back after it was removed, is written and handed back.
+  const upsert = SqlSchema.findAll({
+    Request: Schema.NonEmptyArray(EntityRow),
+    Result: rows.Upserted,
+    execute: (chunk) =>
+      sql`INSERT INTO feed_entities ${sql.insert(chunk)} ON CONFLICT (source, key) DO UPDATE SET
+            stream = excluded.stream, kind = excluded.kind, hash = excluded.hash, data = excluded.data,
+            provenance = excluded.provenance, observed_at = excluded.observed_at, regressed = excluded.regressed,
+            removed_at = NULL,
+            last_change = CASE WHEN feed_entities.removed_at IS NULL THEN 'changed' ELSE 'added' END
+          WHERE feed_entities.hash IS DISTINCT FROM excluded.hash OR feed_entities.removed_at IS NOT NULL
+          RETURNING key, last_change`
+  })
+
+  const findListed = SqlSchema.findAll({
+    Request: Schema.Struct({ source: Schema.String, stream: Schema.String, url: Schema.String }),
+    Result: rows.Key,
+    execute: ({ source, stream, url }) =>
+      dialect === "postgres"
+        ? sql`SELECT key FROM feed_entities WHERE source = ${source} AND stream = ${stream}
+              AND removed_at IS NULL AND provenance->>'url' = ${url}`
+        : sql`SELECT key FROM feed_entities WHERE source = ${source} AND stream = ${stream}
+              AND removed_at IS NULL AND json_extract(provenance, '$.url') = ${url}`
+  })
+  // Marked removed only by the writer that finds it still listed: two writers cannot both remove it.
+  const markRemoved = SqlSchema.findAll({
+    Request: Schema.Struct({
+      source: Schema.String,
+      stream: Schema.String,
+      keys: Schema.NonEmptyArray(Schema.String),
+      at: Schema.String
+    }),
+    Result: rows.Removed,
+    execute: ({ at, keys, source, stream }) =>
+      sql`UPDATE feed_entities SET removed_at = ${at}, last_change = 'removed'
+          WHERE source = ${source} AND stream = ${stream} AND key IN ${sql.in(keys)} AND removed_at IS NULL
+          RETURNING key, kind, data`
+  })
 
   const findCheckpoints = SqlSchema.findAll({
     Request: Schema.String,
     Result: rows.Checkpoint,
     execute: (source) => sql`SELECT source, stream, state FROM source_checkpoints WHERE source = ${source}`
   })
-  const checkpoints = (source: string) =>
+  const storedCheckpoints = (source: string) =>
     Effect.map(findCheckpoints(source), (found) =>
       Object.fromEntries(found.map((row) => [row.stream, row.state] as const))
     )
+  /** The checkpoints of `source`, read as a new read of it begins: what earlier reads listed is forgotten. */
+  const checkpoints = (source: string) =>
+    Effect.andThen(
+      Effect.sync(() => listings.reset(source)),
+      storedCheckpoints(source)
+    )
+
+  /** The entities `completed` no longer lists, marked removed; as `removed` events with their last data. */
+  const removals = Effect.fnUntraced(function* (source: string, completed: Listings.Completed, at: string) {
+    const listed = yield* findListed({ source, stream: completed.stream, url: completed.url })
+    const gone = listed.map((row) => row.key).filter((key) => !completed.listed.has(key))
+    const removed: Array<Prepared> = []
+    for (const keys of inChunks(gone, 500)) {
+      for (const row of yield* markRemoved({ source, stream: completed.stream, keys, at })) {
+        const event = {
+          source,
+          stream: completed.stream,
+          kind: row.kind,
+          key: row.key,
+          observedAt: completed.observedAt,
+          provenance: completed.provenance,
+          data: row.data,
+          change: "removed"
+        } as Feed.FeedEvent
+        removed.push(prepare(event))
+      }
+    }
+    return removed
+  })
+
+  const historyRow = (source: string, change: Prepared) => {
+    const contest = decodeContest(change.event.data)
+    if (change.event.kind !== "ContestResult" || Option.isNone(contest)) return []
+    const data = contest.value
+    return [
+      {
+        source,
+        key: change.event.key,
+        hash: change.hash,
+        observed_at: change.event.observedAt,
+        change: change.event.change ?? "changed",
+        regressed: change.event.regressed === true ? 1 : 0,
+        precincts_reporting: data.reporting.precinctsReporting,
+        precincts_total: data.reporting.precinctsTotal,
+        percent_reporting: data.reporting.percent,
+        source_updated_at: data.updatedAt,
+        selections: Feed.stableJson(data.selections)
+      }
+    ]
+  }
 
   const write = Effect.fn("Store.write")(
     function* (source: string, batch: Batch) {
@@ -95,63 +249,80 @@ export const make = Effect.fnUntraced(function* (rows: Schemas) {
         if (rejected !== undefined) skipped.push({ stream: Storable.escapeFlaws(event.stream), error: rejected })
         return rejected !== undefined
       }
-      // The keys are looked up, so they are checked first; the rest of an event only if it is written.
-      for (const [key, event] of latest) {
-        if (!(Storable.isStorable(key) && Storable.isStorable(event.stream)) && keepAside(event)) latest.delete(key)
-      }
-      const before = yield* known(source, [...latest.keys()])
-      const changes: Array<Feed.FeedEvent> = []
-      let unchanged = 0
+      const prepared: Array<Prepared> = []
       for (const event of latest.values()) {
-        const difference = Compose.difference(before.get(event.key), event)
-        if (Option.isNone(difference)) unchanged++
-        else if (!keepAside(event)) changes.push(Compose.mark(event, difference.value))
+        // Listed, whether or not it can be kept: a body that lists it did not drop it.
+        listings.listed(source, event)
+        if (!(Storable.isStorable(event.key) && Storable.isStorable(event.stream)) && keepAside(event)) continue
+        const ready = prepare(event)
+        if ((mayBeFlawed.test(ready.data) || mayBeFlawed.test(ready.provenance)) && keepAside(event)) continue
+        prepared.push(ready)
       }
-      const storedCheckpoints = batch.checkpoints.length === 0 ? {} : yield* checkpoints(source)
-      // A checkpoint the store cannot keep is left out: the next read starts from the one before it.
-      const newCheckpoints = batch.checkpoints
-        .filter(({ state }) => Storable.findFlaw(state) === undefined)
-        .map(({ state, stream }) => ({ stream: Storable.escapeFlaws(stream), state }))
-        .filter(({ state, stream }) => Feed.stableJson(storedCheckpoints[stream]) !== Feed.stableJson(state))
-      const written: Written = { changes, unchanged, skipped: skipped.length }
-      if (changes.length === 0 && skipped.length === 0 && newCheckpoints.length === 0) return written
+      // Events whose data is stored already are left out with one cheap read (equal data is unchanged,
+      // whoever stored it); among the rest, the upsert decides what changed.
+      const hashes = yield* lookUp(
+        findHashes,
+        source,
+        prepared.map(({ event }) => event.key)
+      )
+      const candidates = prepared.filter(({ event, hash }) => hashes.get(event.key)?.hash !== hash)
+      const contests = candidates
+        .filter(({ event }) => event.kind === "ContestResult" && hashes.has(event.key))
+        .map(({ event }) => event.key)
+      const before: ReadonlyMap<string, Compose.Known> = yield* lookUp(findKnown, source, contests)
+      const marked = new Map<string, Prepared>()
+      for (const ready of candidates) {
+        const previous = before.get(ready.event.key)
+        const regressed =
+          previous !== undefined && Option.getOrUndefined(Compose.difference(previous, ready.event))?.regressed === true
+        marked.set(ready.event.key, regressed ? { ...ready, event: { ...ready.event, regressed } } : ready)
+      }
       const now = DateTime.formatIso(yield* DateTime.now)
-      for (const chunk of inChunks(changes, 200)) {
-        yield* sql`INSERT INTO feed_entities ${sql.insert(
-          Arr.map(chunk, (event) => ({
+      const changes: Array<Prepared> = []
+      for (const chunk of inChunks([...marked.values()], 200)) {
+        const returned = yield* upsert(
+          Arr.map(chunk, ({ data, event, hash, provenance }) => ({
             source,
             key: event.key,
             stream: event.stream,
             kind: event.kind,
-            hash: Feed.contentHash(event.data),
-            data: Feed.stableJson(event.data),
-            provenance: Feed.stableJson(event.provenance),
+            hash,
+            data,
+            provenance,
             observed_at: event.observedAt,
             first_seen_at: event.observedAt,
             regressed: event.regressed === true ? 1 : 0
           }))
-        )} ON CONFLICT (source, key) DO UPDATE SET
-            stream = excluded.stream, kind = excluded.kind, hash = excluded.hash, data = excluded.data,
-            provenance = excluded.provenance, observed_at = excluded.observed_at, regressed = excluded.regressed`
-        const contests = chunk.filter((event): event is Feed.EventOf<"ContestResult"> => event.kind === "ContestResult")
-        if (Arr.isReadonlyArrayNonEmpty(contests)) {
-          yield* sql`INSERT INTO contest_history ${sql.insert(
-            Arr.map(contests, (event) => ({
-              source,
-              key: event.key,
-              hash: Feed.contentHash(event.data),
-              observed_at: event.observedAt,
-              change: event.change ?? "changed",
-              regressed: event.regressed === true ? 1 : 0,
-              precincts_reporting: event.data.reporting.precinctsReporting,
-              precincts_total: event.data.reporting.precinctsTotal,
-              percent_reporting: event.data.reporting.percent,
-              source_updated_at: event.data.updatedAt,
-              selections: Feed.stableJson(event.data.selections)
-            }))
-          )}`
+        )
+        for (const row of returned) {
+          const ready = marked.get(row.key)!
+          const { regressed, ...event } = ready.event
+          changes.push({
+            ...ready,
+            event: {
+              ...event,
+              change: row.last_change,
+              ...(row.last_change === "changed" && regressed === true ? { regressed } : {})
+            } as Feed.FeedEvent
+          })
         }
       }
+      const stored = batch.checkpoints.length === 0 ? {} : yield* storedCheckpoints(source)
+      const removed: Array<Prepared> = []
+      const previous: Record<string, Schema.Json | undefined> = { ...stored }
+      for (const { state, stream } of batch.checkpoints) {
+        for (const completed of listings.complete(source, stream, previous[stream], state)) {
+          removed.push(...(yield* removals(source, completed, now)))
+        }
+        previous[stream] = state
+      }
+      const history = [...changes, ...removed].flatMap((change) => historyRow(source, change))
+      for (const chunk of inChunks(history, 200)) yield* sql`INSERT INTO contest_history ${sql.insert(chunk)}`
+      // A checkpoint the store cannot keep is left out: the next read starts from the one before it.
+      const newCheckpoints = batch.checkpoints
+        .filter(({ state }) => Storable.findFlaw(state) === undefined)
+        .map(({ state, stream }) => ({ stream: Storable.escapeFlaws(stream), state }))
+        .filter(({ state, stream }) => Feed.stableJson(stored[stream]) !== Feed.stableJson(state))
       // A rerun from the previous checkpoint reads the same malformed rows again: each is kept once.
       const located = new Map<string, { readonly stream: string; readonly location: string; readonly error: string }>()
       for (const { error, stream } of skipped) {
@@ -182,7 +353,13 @@ export const make = Effect.fnUntraced(function* (rows: Schemas) {
           updated_at: now
         })} ON CONFLICT (source, stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
       }
-      return written
+      yield* outbox.append(source, [...changes, ...removed], now)
+      return {
+        changes: changes.map((change) => change.event),
+        removed: removed.map((change) => change.event),
+        unchanged: prepared.length - changes.length,
+        skipped: skipped.length
+      } satisfies Written
     },
     (effect) => sql.withTransaction(effect)
   )

@@ -113,6 +113,30 @@ const createLeases = Effect.gen(function* () {
   )`)
 })
 
+// The store as a change feed (see Changes.ts): an outbox of every stored change with a store-wide `seq`,
+// and entities that a snapshot no longer lists kept as removed (with their last data) rather than deleted,
+// so a consumer that asks later still sees what they were. `last_change` is what the last write did to
+// the row, handed back by the write itself (`RETURNING`), so the store, not the writer, decides it.
+const createChanges = Effect.gen(function* () {
+  const { sql, json, time, id } = yield* ddl
+  yield* sql.unsafe(`ALTER TABLE feed_entities ADD COLUMN removed_at ${time}`)
+  yield* sql.unsafe(`ALTER TABLE feed_entities ADD COLUMN last_change text NOT NULL DEFAULT 'added'`)
+  yield* sql.unsafe(`CREATE INDEX feed_entities_stream ON feed_entities (source, stream)`)
+  yield* sql.unsafe(`CREATE TABLE feed_changes (
+    seq ${id},
+    source text NOT NULL,
+    stream text NOT NULL,
+    kind text NOT NULL,
+    key text NOT NULL,
+    change text NOT NULL,
+    regressed integer NOT NULL,
+    observed_at ${time} NOT NULL,
+    committed_at ${time} NOT NULL,
+    event ${json} NOT NULL
+  )`)
+  yield* sql.unsafe(`CREATE INDEX feed_changes_committed ON feed_changes (committed_at)`)
+})
+
 /**
  * The migrations by id and name, in order.
  *
@@ -122,7 +146,8 @@ const createLeases = Effect.gen(function* () {
 export const migrations = {
   "0001_create_feed": createFeed,
   "0002_locate_skipped_rows": locateSkippedRows,
-  "0003_create_leases": createLeases
+  "0003_create_leases": createLeases,
+  "0004_create_changes": createChanges
 }
 
 /**

@@ -46,6 +46,8 @@ export const schemas = (dialect: Dialect) => {
   return {
     /** What change detection compares an event with. */
     Known: Schema.Struct({ key: Schema.String, hash: Schema.String, data: json(Schema.Unknown) }),
+    /** What tells an event stored already. */
+    Hash: Schema.Struct({ key: Schema.String, hash: Schema.String }),
     Checkpoint: Schema.Struct({ source: Schema.String, stream: Schema.String, state: json(Schema.Json) }),
     Run: Schema.Struct({
       source: Schema.String,
@@ -75,7 +77,16 @@ export const schemas = (dialect: Dialect) => {
       selections: json(Schema.Array(Feed.Selection))
     }),
     Skipped: Schema.Struct({ error: json(SourceError.DecodeError) }),
-    Lease: Schema.Struct({ holder: Schema.String, expires_at: time })
+    Lease: Schema.Struct({ holder: Schema.String, expires_at: time }),
+    /** What an upsert did to a row, as the store decided it. */
+    Upserted: Schema.Struct({ key: Schema.String, last_change: Schema.Literals(["added", "changed"]) }),
+    /** An entity marked removed, with its last stored state. */
+    Removed: Schema.Struct({ key: Schema.String, kind: Feed.EntityKind, data: json(Schema.Unknown) }),
+    /** A key of an entity still listed. */
+    Key: Schema.Struct({ key: Schema.String }),
+    /** A stored change, its event validated against the feed model. */
+    Change: Schema.Struct({ seq: count, committed_at: time, event: json(Feed.FeedEvent) }),
+    Seq: Schema.Struct({ n: Schema.NullOr(count) })
   }
 }
 

@@ -104,7 +104,7 @@ export const make = Effect.fnUntraced(function* (rows: Schemas) {
   const entityCounts = SqlSchema.findAll({
     Request: none,
     Result: rows.Count,
-    execute: () => sql`SELECT source, COUNT(*) AS n FROM feed_entities GROUP BY source`
+    execute: () => sql`SELECT source, COUNT(*) AS n FROM feed_entities WHERE removed_at IS NULL GROUP BY source`
   })
   const skippedCounts = SqlSchema.findAll({
     Request: none,
@@ -149,8 +149,8 @@ export const make = Effect.fnUntraced(function* (rows: Schemas) {
     Result: rows.Entity,
     execute: ({ kind, source }) =>
       kind === undefined
-        ? sql`SELECT * FROM feed_entities WHERE source = ${source} ORDER BY key`
-        : sql`SELECT * FROM feed_entities WHERE source = ${source} AND kind = ${kind} ORDER BY key`
+        ? sql`SELECT * FROM feed_entities WHERE source = ${source} AND removed_at IS NULL ORDER BY key`
+        : sql`SELECT * FROM feed_entities WHERE source = ${source} AND kind = ${kind} AND removed_at IS NULL ORDER BY key`
   })
   const entities = (source: string, kind?: string) =>
     Effect.map(findEntities(kind === undefined ? { source } : { source, kind }), (found) =>

@@ -8,7 +8,12 @@
  * whose data is unchanged writes nothing, and a malformed row read again is kept once.
  *
  * Every call is bounded in time (`statementTimeout`), and a writer of a source holds the source's lease
- * while it writes (see `withLease`), so two processes never write one source at once.
+ * while it writes (see `withLease`), so two processes never write one source at once. Even without it,
+ * what changed is decided by the database in the write itself (see `BatchWriter`), so two writers of
+ * the same data never both record a change.
+ *
+ * Every stored change (added, changed, regressed, removed) is also kept in an outbox with a store-wide
+ * `seq`, in the same transaction: `changes` reads it as a stream, and can wait for new ones.
  *
  * @since 0.1.0
  */
@@ -16,10 +21,11 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { PgClient } from "@effect/sql-pg"
 import type { SourceError } from "@electfeed/core"
-import { Cause, Context, Duration, Effect, Layer, Redacted, type Schema } from "effect"
+import { Cause, Context, DateTime, Duration, Effect, Layer, Redacted, type Schema, type Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { finishBeforeStopping } from "../internal/finishBeforeStopping.ts"
 import * as BatchWriter from "./BatchWriter.ts"
+import * as Changes from "./Changes.ts"
 import * as Lease from "./Lease.ts"
 import * as Migrations from "./Migrations.ts"
 import * as Rows from "./Rows.ts"
@@ -29,6 +35,7 @@ import { StoreError, storeCall } from "./StoreError.ts"
 import * as Watchdog from "./Watchdog.ts"
 
 export type { Batch, Written } from "./BatchWriter.ts"
+export type { ChangesOptions, PruneOptions, StoredChange } from "./Changes.ts"
 export { LeaseBusy } from "./Lease.ts"
 export type { HistoryRow, RunOutcome, SourceStatus, StoredEntity } from "./Status.ts"
 export { StoreError } from "./StoreError.ts"
@@ -52,6 +59,13 @@ export interface StoreOptions {
   readonly leaseTtl?: Duration.Input | undefined
   /** How long a writer waits for a source's lease held by another. Default 5 minutes. */
   readonly leaseWait?: Duration.Input | undefined
+  /**
+   * How long stored changes are kept (see `changes`): a writer prunes older ones, at most once a
+   * minute. Default: kept for ever.
+   *
+   * @since 0.2.0
+   */
+  readonly changeRetention?: Duration.Input | undefined
 }
 
 /**
@@ -72,6 +86,9 @@ export const defaults = {
  * lease is given to be released on the way out.
  */
 const stopping = { transaction: Duration.seconds(3), release: Duration.seconds(2) }
+
+/** How often a writer prunes the changes past their retention. */
+const pruneEvery = Duration.minutes(1)
 
 /**
  * A store location fit for messages: a PostgreSQL password is masked.
@@ -102,7 +119,7 @@ export interface StoreService {
   readonly recordRun: (source: string, outcome: Status.RunOutcome) => Effect.Effect<void, StoreError>
   /** How each source stands, for `electfeed status`. */
   readonly status: Effect.Effect<ReadonlyArray<Status.SourceStatus>, StoreError>
-  /** The entities of `source` (of one `kind`), by key. */
+  /** The entities of `source` (of one `kind`) a snapshot still lists, by key. */
   readonly entities: (source: string, kind?: string) => Effect.Effect<ReadonlyArray<Status.StoredEntity>, StoreError>
   /** Every change of the contest `key`, oldest first. */
   readonly history: (source: string, key: string) => Effect.Effect<ReadonlyArray<Status.HistoryRow>, StoreError>
@@ -115,6 +132,19 @@ export interface StoreService {
   readonly withLease: (
     source: string
   ) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError | Lease.LeaseBusy, R>
+  /**
+   * The stored changes after `since`, in `seq` order, optionally of one source or kind; with `follow`,
+   * then every new one as it is committed, until interrupted.
+   *
+   * @since 0.2.0
+   */
+  readonly changes: (options: Changes.ChangesOptions) => Stream.Stream<Changes.StoredChange, StoreError>
+  /**
+   * Deletes stored changes: those before a `seq`, or committed before an instant. Returns how many.
+   *
+   * @since 0.2.0
+   */
+  readonly pruneChanges: (options: Changes.PruneOptions) => Effect.Effect<number, StoreError>
 }
 
 const make = Effect.fnUntraced(function* (
@@ -131,7 +161,20 @@ const make = Effect.fnUntraced(function* (
   const where = describe(options.url)
   const statementTimeout = Duration.fromInputUnsafe(options.statementTimeout ?? defaults.statementTimeout)
   const call = (what: string) => storeCall(what, where, statementTimeout)
-  const writer = yield* BatchWriter.make(rows)
+  const writer = yield* BatchWriter.make(rows, dialect)
+  const outbox = yield* Changes.make(rows, dialect, call)
+  const retention =
+    options.changeRetention === undefined ? undefined : Duration.fromInputUnsafe(options.changeRetention)
+  let prunedAt = 0
+  // Pruning is housekeeping: a failure is told, and the write it follows stands.
+  const pruneOld = Effect.gen(function* () {
+    const now = yield* DateTime.now
+    if (retention === undefined || DateTime.toEpochMillis(now) - prunedAt < Duration.toMillis(pruneEvery)) return
+    prunedAt = DateTime.toEpochMillis(now)
+    yield* outbox
+      .prune({ committedBefore: DateTime.subtractDuration(now, retention) })
+      .pipe(Effect.catch((error) => Effect.logWarning(`cannot prune old changes: ${error.message}`)))
+  })
   const queries = yield* Status.make(rows)
   const leases = yield* Lease.make(
     rows,
@@ -154,7 +197,8 @@ const make = Effect.fnUntraced(function* (
       writer.write(source, batch).pipe(
         call(`cannot store a batch of ${source}`),
         // A signal stops the app after the transaction in flight, unless the database stopped answering.
-        finishBeforeStopping(stopping.transaction, abandon)
+        finishBeforeStopping(stopping.transaction, abandon),
+        Effect.tap(pruneOld)
       ),
     recordRun: Effect.fn("Store.recordRun")(
       function* (source: string, outcome: Status.RunOutcome) {
@@ -181,7 +225,11 @@ const make = Effect.fnUntraced(function* (
       },
       (effect, source) => call(`cannot read the skipped rows of ${source}`)(effect)
     ),
-    withLease: leases.withLease
+    withLease: leases.withLease,
+    changes: outbox.changes,
+    pruneChanges: Effect.fn("Store.pruneChanges")(function* (options: Changes.PruneOptions) {
+      return yield* outbox.prune(options)
+    })
   })
 })
 
