@@ -1,87 +1,151 @@
 /**
  * One measured read, in a process of its own so that its peak RSS is its own. Started by `index.ts`:
- * `reader.ts source|baseline <simulator url> <api key>`; answers with its figures.
+ * `reader.ts source|baseline json|csv <simulator url> <api key>`; answers with its figures.
+ *
+ * - `source`: the source as an app runs it, Node's default flags: download to disk, parse, decode and map
+ *   every row to an event.
+ * - `baseline`: the plain way, no Effect: raw undici streamed to disk, then the file streamed through a
+ *   plain parser (a line split and `JSON.parse` of each row, the generated JSON having one row per line;
+ *   a plain CSV splitter) and the same mapping to the Candidate's fields.
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as readline from "node:readline"
-import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { Download, Progress, Source } from "@electfeed/core"
 import { Effect, Redacted, Stream } from "effect"
+import * as Bench from "../../../tooling/scripts/bench-results.ts"
 import { source } from "../src/index.ts"
 
 export interface Figures {
   readonly rows: number
-  readonly millis: number
+  readonly wallMillis: number
+  readonly cpuMillis: number
   /** Until the file was on disk. */
   readonly downloadMillis: number
-  /** The highest of `process.memoryUsage().rss`, sampled every 20 ms. */
-  readonly sampledRss: number
-  /** `process.resourceUsage().maxRSS`, in bytes. */
-  readonly maxRss: number
+  /** The highest of `process.memoryUsage.rss()`, sampled every 10 ms. */
+  readonly peakRss: number
 }
 
-const [mode, url, apiKey] = process.argv.slice(2) as ["source" | "baseline", string, string]
+const [mode, format, url, apiKey] = process.argv.slice(2) as ["source" | "baseline", "json" | "csv", string, string]
 const directory = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-bench-"))
-let sampledRss = 0
-const sampler = setInterval(() => {
-  sampledRss = Math.max(sampledRss, process.memoryUsage().rss)
-}, 20)
 
-// The source: download to disk, parse, decode and map every row to an event.
 const viaSource = async () => {
   let rows = 0
-  let downloadMillis = 0
-  const started = performance.now()
+  let downloaded = 0
   await Effect.runPromise(
-    source.read({ baseUrl: url, apiKey: Redacted.make(apiKey) }).pipe(
-      Stream.runForEach((item) =>
+    source.read({ baseUrl: url, apiKey: Redacted.make(apiKey), format }).pipe(
+      Stream.runForEachArray((items) =>
         Effect.sync(() => {
-          if (item._tag === "Event") rows++
+          for (const item of items) if (item._tag === "Event") rows++
         })
       ),
       Effect.provide(Source.layer),
       Effect.provideService(Download.DownloadDirectory, directory),
       Effect.provideService(Progress.ProgressReporter, (report) =>
         Effect.sync(() => {
-          if (report.phase === "download" && report.done) downloadMillis = performance.now() - started
+          if (report.phase === "download" && report.done) downloaded = performance.now()
         })
       )
     )
   )
-  return { rows, millis: performance.now() - started, downloadMillis }
+  return { rows, downloaded }
 }
 
-// The plain way: a bare fetch of a fresh link to disk, then a line split and JSON.parse of each row
-// (the generated file has one row per line), without decoding or mapping.
-const baseline = async () => {
-  const started = performance.now()
-  const answer = await fetch(`${url}/getQueryResults`, {
-    method: "POST",
-    headers: { "x-api-key": apiKey, "content-type": "application/json" },
-    body: JSON.stringify({ id: "1253", format: "json" })
-  })
-  const { data } = (await answer.json()) as { data: { url: string } }
-  const file = path.join(directory, "baseline.json")
-  const response = await fetch(data.url)
-  await pipeline(Readable.fromWeb(response.body as never), fs.createWriteStream(file))
-  const downloadMillis = performance.now() - started
-  let rows = 0
-  for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) {
-    if (line.startsWith("{")) {
-      JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line)
-      rows++
+const cell = (value: unknown) => (value === "" || value === undefined || value === null ? null : String(value))
+const flag = (value: unknown) => (cell(value) === null ? null : value === "true")
+const count = (value: unknown) => (cell(value) === null ? null : Number(value))
+
+// The Candidate's fields, as `Candidate.ts` maps them, by hand.
+const candidate = (r: Record<string, unknown>) => {
+  const round = count(r.ranked_choice_voting_round)
+  return {
+    key: ["candidate", r.candidate_id, r.stage_id, ...(round === null ? [] : ["round", String(round)])]
+      .map((part) => encodeURIComponent(String(part)))
+      .join("/"),
+    data: {
+      candidateId: cell(r.candidate_id),
+      personId: cell(r.person_id),
+      name: String(r.name ?? ""),
+      firstName: String(r.first_name ?? ""),
+      lastName: String(r.last_name ?? ""),
+      party: cell(r.party_affiliation),
+      state: cell(r.state),
+      office: {
+        id: cell(r.office_id),
+        name: cell(r.office_name),
+        level: cell(r.office_level),
+        branch: cell(r.office_branch)
+      },
+      district: {
+        id: cell(r.district_id),
+        name: cell(r.district_name),
+        type: cell(r.district_type),
+        ocdId: cell(r.district_ocdid)
+      },
+      race: { id: cell(r.race_id), type: cell(r.race_type), url: cell(r.race_url) },
+      election: { date: cell(r.election_date), stage: cell(r.stage), stageParty: cell(r.stage_party) },
+      status: String(r.candidate_status ?? ""),
+      incumbent: flag(r.is_incumbent),
+      writeIn: flag(r.is_write_in),
+      votesFor: count(r.votes_for),
+      ballotpediaUrl: cell(r.ballotpedia_url)
     }
   }
-  return { rows, millis: performance.now() - started, downloadMillis }
+}
+
+const baseline = async () => {
+  const undici = await Bench.undici()
+  const answer = await undici.request(`${url}/getQueryResults`, {
+    method: "POST",
+    headers: { "x-api-key": apiKey, "content-type": "application/json" },
+    body: JSON.stringify({ id: "1253", format })
+  })
+  const { data } = JSON.parse(await answer.body.text()) as { data: { url: string } }
+  const file = path.join(directory, `baseline.${format}`)
+  const response = await undici.request(data.url)
+  await pipeline(response.body, fs.createWriteStream(file))
+  const downloaded = performance.now()
+  let rows = 0
+  let sink = 0
+  if (format === "json") {
+    for await (const line of readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })) {
+      if (line.startsWith("{")) {
+        sink += candidate(JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line)).key.length
+        rows++
+      }
+    }
+  } else {
+    let columns: Array<string> | undefined
+    const csv = Bench.plainCsv((cells) => {
+      if (columns === undefined) {
+        columns = cells
+        return
+      }
+      const values: Record<string, string> = {}
+      for (let i = 0; i < columns.length; i++) values[columns[i]!] = cells[i]!
+      sink += candidate(values).key.length
+      rows++
+    })
+    for await (const text of fs.createReadStream(file, { encoding: "utf8" })) csv.feed(text as string)
+    csv.end()
+  }
+  if (sink === 0 && rows > 0) throw new Error("the mapping made nothing")
+  return { rows, downloaded }
 }
 
 try {
-  const result = await (mode === "source" ? viaSource() : baseline())
-  clearInterval(sampler)
-  const figures: Figures = { ...result, sampledRss, maxRss: process.resourceUsage().maxRSS * 1024 }
+  const rss = Bench.sampleRss()
+  const started = performance.now()
+  const { value, wallMillis, cpuMillis } = await Bench.timed(mode === "source" ? viaSource : baseline)
+  const figures: Figures = {
+    rows: value.rows,
+    wallMillis,
+    cpuMillis,
+    downloadMillis: value.downloaded - started,
+    peakRss: rss.stop()
+  }
   process.send!(figures)
 } finally {
   fs.rmSync(directory, { recursive: true, force: true })

@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { Array as Arr, Cause, Effect, Predicate, Pull, Schema, Stream } from "effect"
+import { Array as Arr, Cause, Effect, Exit, Predicate, Pull, Schema, SchemaAST, Stream } from "effect"
 import { stableJson } from "./Feed.ts"
 import type { Client } from "./Http.ts"
 import * as CsvScanner from "./internal/csvScanner.ts"
@@ -215,8 +215,11 @@ export const csvRows = <E>(
     const scanner = CsvScanner.make(limits?.maxRowSize ?? maxRowSize)
     const records: Array<ReadonlyArray<string> | CsvScanner.Broken> = []
     let header: ReadonlyArray<string> | undefined
-    // A `__proto__` column would set the prototype of a row built by assignment.
-    let assignable = true
+    // Each row is a copy of an object of the header's names whose values are then set. A copy keeps the
+    // object's shape, where dozens of computed names added one by one make every row a slow dictionary
+    // object. `JSON.parse` makes every name an own data property, a `__proto__` column's too, so setting
+    // it never touches the prototype.
+    let template: Readonly<Record<string, string>> = {}
     let index = 0
     const unreadable = (detail: string, row?: number) =>
       context.client.decodeError({
@@ -234,16 +237,11 @@ export const csvRows = <E>(
           out.push({ _tag: "Malformed", error })
         } else if (header === undefined) {
           header = record
-          assignable = !record.includes("__proto__")
+          template = JSON.parse(JSON.stringify(Object.fromEntries(record.map((column) => [column, ""]))))
         } else {
           const columns = header
-          let values: Record<string, string>
-          if (assignable) {
-            values = {}
-            for (let i = 0; i < columns.length; i++) values[columns[i]!] = record[i]!
-          } else {
-            values = Object.fromEntries(columns.map((column, i) => [column, record[i]!]))
-          }
+          const values: Record<string, string> = { ...template }
+          for (let i = 0; i < columns.length; i++) values[columns[i]!] = record[i]!
           out.push({ _tag: "Row", index: index++, values })
         }
       }
@@ -262,10 +260,49 @@ export const csvRows = <E>(
     })
   })
 
+type Decode<S extends Schema.Top> = (
+  input: unknown
+) => Effect.Effect<S["Type"], Schema.SchemaError, S["DecodingServices"]>
+
+const isBare = (ast: SchemaAST.AST) => ast.checks === undefined && ast.encoding === undefined
+
+// `Schema.Record(Schema.String, Schema.Unknown)` takes any object as it is. A connector whose mapping
+// decodes the columns itself gives it for the row, and running it would only copy each row's keys.
+const keepsAnyObject = (ast: SchemaAST.AST): boolean => {
+  if (!SchemaAST.isObjects(ast) || !isBare(ast) || ast.encodingChecks !== undefined) return false
+  const [index, ...more] = ast.indexSignatures
+  return (
+    ast.propertySignatures.length === 0 &&
+    index !== undefined &&
+    more.length === 0 &&
+    SchemaAST.isString(index.parameter) &&
+    isBare(index.parameter) &&
+    SchemaAST.isUnknown(index.type) &&
+    isBare(index.type)
+  )
+}
+
+// Each schema's decoder, made once: rows are decoded by the million.
+const decoders = new WeakMap<Schema.Top, Decode<Schema.Top>>()
+
+const decoderOf = <S extends Schema.Decoder<unknown>>(schema: S): Decode<S> => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) {
+    const full: Decode<S> = Schema.decodeUnknownEffect(schema)
+    decoder = keepsAnyObject(schema.ast)
+      ? (input) => (Predicate.isObject(input) && !Array.isArray(input) ? Exit.succeed(input) : full(input))
+      : full
+    decoders.set(schema, decoder)
+  }
+  return decoder as Decode<S>
+}
+
 // Untraced on purpose: it runs once per row, and a span per row would cost more than the decoding.
 /**
  * Decodes one row with `schema`; a failure names the row and the column (the first key of the issue's
- * path) and quotes the offending value.
+ * path) and quotes the offending value. The schema's decoder is made once; a schema that decodes
+ * synchronously gives an `Exit`, which the eager combinators (`Effect.mapEager`, `Effect.flatMapEager`)
+ * take without running the effect runtime, so a bulk read spends nothing per row on effects.
  *
  * @since 0.1.0
  * @category rows
@@ -275,17 +312,15 @@ export const decodeRow = <S extends Schema.Decoder<unknown>>(
   row: Row,
   context: RowContext
 ): Effect.Effect<S["Type"], DecodeError, S["DecodingServices"]> =>
-  Schema.decodeUnknownEffect(schema)(row.values).pipe(
-    Effect.mapError((error) => {
-      const { message, path } = JsonText.firstIssue(error.issue)
-      const column = path[0] === undefined ? undefined : String(path[0])
-      const value = column === undefined ? row.values : row.values[column]
-      return context.client.decodeError({
-        url: context.url,
-        row: row.index,
-        column,
-        detail: message,
-        input: excerptOf(value)
-      })
+  Effect.mapErrorEager(decoderOf(schema)(row.values), (error) => {
+    const { message, path } = JsonText.firstIssue(error.issue)
+    const column = path[0] === undefined ? undefined : String(path[0])
+    const value = column === undefined ? row.values : row.values[column]
+    return context.client.decodeError({
+      url: context.url,
+      row: row.index,
+      column,
+      detail: message,
+      input: excerptOf(value)
     })
-  )
+  })

@@ -170,7 +170,9 @@ const schedule = (policy: RetryPolicy) => {
  * @since 0.1.0
  * @category combinators
  */
-export const retrying =
-  (policy: RetryPolicy) =>
-  <A, R>(effect: Effect.Effect<A, SourceError, R>): Effect.Effect<A, SourceError, R> =>
-    Effect.retry(effect, schedule(policy)).pipe(Effect.mapError((error) => refused(policy, error)))
+export const retrying = (policy: RetryPolicy) => {
+  // Built once per policy, not once per request.
+  const retries = schedule(policy)
+  return <A, R>(effect: Effect.Effect<A, SourceError, R>): Effect.Effect<A, SourceError, R> =>
+    Effect.retry(effect, retries).pipe(Effect.mapError((error) => refused(policy, error)))
+}

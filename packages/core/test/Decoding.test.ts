@@ -74,6 +74,19 @@ describe("Decoding", () => {
     })
   )
 
+  it.effect("keeps any column name as the row's own value, __proto__ included, never its prototype", () =>
+    Effect.gen(function* () {
+      const csv = "__proto__,constructor,name,name\r\n{},x,Ana,Bea\r\n"
+      const [row] = yield* Stream.runCollect(Decoding.csvRows(pieces(csv, []), context))
+      assert.strictEqual(row?._tag, "Row")
+      const values = (row as Decoding.Row).values
+      assert.strictEqual(Object.getPrototypeOf(values), Object.prototype)
+      assert.deepStrictEqual(Object.getOwnPropertyDescriptor(values, "__proto__")?.value, "{}")
+      assert.strictEqual(Object.getOwnPropertyDescriptor(values, "constructor")?.value, "x")
+      assert.strictEqual(values.name, "Bea", "the last of two columns of one name wins")
+    })
+  )
+
   it.effect("reports a CSV record of the wrong width as malformed and keeps the rest", () =>
     Effect.gen(function* () {
       const read = yield* Stream.runCollect(Decoding.csvRows(pieces("a,b\n1,2\n3\n4,5\n", []), context))
@@ -127,6 +140,27 @@ describe("Decoding", () => {
       assert.strictEqual(error.row, 41)
       assert.strictEqual(error.column, "votes")
       assert.strictEqual(error.excerpt, "12a")
+    })
+  )
+
+  it("decodes a row synchronously, as an Exit, so that bulk reads run no effect per row", () => {
+    const schema = Schema.Struct({ votes: Schema.FiniteFromString })
+    const good = Decoding.decodeRow(schema, { _tag: "Row", index: 0, values: { votes: "7" } }, context)
+    const bad = Decoding.decodeRow(schema, { _tag: "Row", index: 3, values: { votes: "x" } }, context)
+    assert.isTrue(Exit.isExit(good) && Exit.isExit(bad))
+    assert.deepStrictEqual(good as unknown, Exit.succeed({ votes: 7 }))
+    assert.isTrue(Exit.isFailure(bad as Exit.Exit<unknown, unknown>))
+  })
+
+  it.effect("keeps a row as it is under a record of unknown values, and still locates one that is no object", () =>
+    Effect.gen(function* () {
+      const schema = Schema.Record(Schema.String, Schema.Unknown)
+      const values = { name: "Ana", votes: "12" }
+      assert.strictEqual(yield* Decoding.decodeRow(schema, { _tag: "Row", index: 0, values }, context), values)
+      const list = { _tag: "Row", index: 8, values: ["Ana"] as unknown as Record<string, unknown> } as const
+      const error = yield* Effect.flip(Decoding.decodeRow(schema, list, context))
+      assert.strictEqual(error.row, 8)
+      assert.strictEqual(error.excerpt, '["Ana"]')
     })
   )
 

@@ -39,6 +39,18 @@ describe("Download", () => {
     })
   )
 
+  it.effect("writes a file of several megabytes byte for byte, through a dropped connection too", () =>
+    Effect.gen(function* () {
+      // Larger than the write buffers, and not a multiple of their size.
+      const { host, sim, directory } = yield* setup(3 * 1024 * 1024 + 123_457)
+      sim.inject({ _tag: "ResetMidBody" })
+      const result = downloaded(yield* run(host, sim.url, directory))
+      assert.deepStrictEqual(new Uint8Array(fs.readFileSync(result.path)), host.content)
+      assert.strictEqual(result.sha256, FileHost.sha256(host.content))
+      assert.strictEqual(result.bytes, host.content.byteLength)
+    })
+  )
+
   it.effect("continues with Range from the byte on disk when the connection drops", () =>
     Effect.gen(function* () {
       const { host, sim, directory } = yield* setup()

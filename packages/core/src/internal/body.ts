@@ -56,7 +56,8 @@ export const guardBody = (
         )
   const deadline = Clock.currentTimeMillis.pipe(
     Effect.flatMap((now) => Effect.sleep(Duration.millis(Math.max(0, guard.deadline - now)))),
-    Effect.andThen(Effect.fail(overBudget(source, url, guard.budget)))
+    // Built only when the deadline passes: an error is costly to make (its stack), and most bodies end first.
+    Effect.andThen(Effect.failSync(() => overBudget(source, url, guard.budget)))
   )
   return decoded.pipe(
     Stream.timeoutOrElse({

@@ -4,11 +4,11 @@
  * `checkpointEvery` rows and at the end. A read given a checkpoint goes on after its rows when the file is
  * the same, reads every row when it changed, and reads nothing when it is the file read to the end.
  */
-import { Array as Arr, Duration, Effect, FileSystem, Option, type Schema, Stream } from "effect"
+import { Array as Arr, Cause, Duration, Effect, Exit, FileSystem, Option, type Schema, Stream } from "effect"
 import * as Decoding from "../Decoding.ts"
 import type { StreamContext, StreamDefinition } from "../Define.ts"
 import * as Download from "../Download.ts"
-import type { EntityKind } from "../Feed.ts"
+import type { EntityKind, FeedEvent } from "../Feed.ts"
 import * as Progress from "../Progress.ts"
 import * as Source from "../Source.ts"
 import { ConfigError, type DecodeError, type SourceError } from "../SourceError.ts"
@@ -61,6 +61,9 @@ const defaultCheckpointEvery = 5_000
 // enough to cost nothing.
 const progressEvery = 10_000
 
+// Pieces of the file (64 KiB each) read ahead of the parse.
+const readAhead = 16
+
 type Downloaded = Extract<Download.DownloadResult, { readonly _tag: "Downloaded" }>
 
 const checkpointOf = (file: Downloaded, rows: number, complete: boolean): Checkpoint.Bulk => ({
@@ -107,8 +110,11 @@ const rows = <Config, K extends EntityKind, Row>(
           done
         })
       // Progress is looked at once per piece of the file read (rows lag by less than a piece): cheaper
-      // than once per row.
+      // than once per row. The file is read ahead of the parse, so that a wait for the disk (or for the
+      // scheduler, on a busy machine) is not a wait of the parse: pieces stay small, so the rows of one
+      // are few.
       const content = fs.stream(file.path).pipe(
+        Stream.buffer({ capacity: readAhead }),
         Stream.mapError(
           (error) =>
             new ConfigError({
@@ -125,15 +131,65 @@ const rows = <Config, K extends EntityKind, Row>(
       )
       const outcomes =
         options.format === "json" ? Decoding.jsonArrayRows(content, rowContext) : Decoding.csvRows(content, rowContext)
-      const items = Source.rowsToItems(Stream.drop(outcomes, skip), settings.malformedRows ?? "skip", (row) =>
-        Effect.gen(function* () {
-          const decoded = yield* Decoding.decodeRow(options.row, row, rowContext)
+      const policy = settings.malformedRows ?? "skip"
+      const prefixed = (event: FeedEvent): FeedEvent =>
+        prefix === undefined ? event : { ...event, key: `${prefix}/${event.key}` }
+      // The eager combinators keep a row whose steps are all done (schema decoding gives an `Exit`, as do
+      // most mappings) out of the effect runtime: a chunk of rows then costs no effect per row.
+      const eventOf = (row: Decoding.Row): Effect.Effect<FeedEvent, DecodeError> =>
+        Effect.flatMapEager(Decoding.decodeRow(options.row, row, rowContext), (decoded) => {
           const mapped = options.entity(decoded, { ...context, index: row.index, url: file.url })
-          const entity = Effect.isEffect(mapped) ? yield* mapped : mapped
-          const event = yield* toEvent(options.kind, origin, entity, row.index)
-          return prefix === undefined ? event : { ...event, key: `${prefix}/${event.key}` }
+          return Effect.flatMapEager(Effect.isEffect(mapped) ? mapped : Effect.succeed(mapped), (entity) =>
+            Effect.mapEager(toEvent(options.kind, origin, entity, row.index), prefixed)
+          )
         })
-      )
+      // Under `fail`, the rows of a chunk before the bad one are emitted, and the read fails after them.
+      let failure: DecodeError | undefined
+      const itemsOf = (chunk: Arr.NonEmptyReadonlyArray<Decoding.RowOutcome>) => {
+        if (failure !== undefined) return Effect.fail(failure)
+        const items: Array<Source.ReadItem> = []
+        const skipped: Array<DecodeError> = []
+        // Whether to go on after this row.
+        const settled = (exit: Exit.Exit<FeedEvent, DecodeError>): boolean | Cause.Cause<DecodeError> => {
+          if (Exit.isSuccess(exit)) {
+            items.push(Source.event(exit.value))
+            return true
+          }
+          const error = Cause.findErrorOption(exit.cause)
+          if (Option.isNone(error)) return exit.cause
+          if (policy === "fail") {
+            failure = error.value
+            return false
+          }
+          skipped.push(error.value)
+          items.push({ _tag: "Skipped", error: error.value })
+          return true
+        }
+        const done = (): Effect.Effect<Arr.NonEmptyReadonlyArray<Source.ReadItem>, DecodeError> => {
+          const warned = Effect.forEach(skipped, (error) => Effect.logWarning(`skipped: ${error.message}`), {
+            discard: true
+          })
+          return Arr.isArrayNonEmpty(items) ? Effect.as(warned, items) : Effect.andThen(warned, Effect.fail(failure!))
+        }
+        const from = (start: number): Effect.Effect<Arr.NonEmptyReadonlyArray<Source.ReadItem>, DecodeError> => {
+          for (let i = start; i < chunk.length; i++) {
+            const outcome = chunk[i]!
+            const result = outcome._tag === "Malformed" ? Exit.fail(outcome.error) : eventOf(outcome)
+            if (!Exit.isExit(result)) {
+              return Effect.flatMap(Effect.exit(result), (exit) => {
+                const next = settled(exit)
+                return next === true ? from(i + 1) : next === false ? done() : Effect.failCause(next)
+              })
+            }
+            const next = settled(result as Exit.Exit<FeedEvent, DecodeError>)
+            if (next === false) break
+            if (next !== true) return Effect.failCause(next)
+          }
+          return done()
+        }
+        return from(0)
+      }
+      const items = Stream.mapArrayEffect(Stream.drop(outcomes, skip), itemsOf)
       // Each row gives exactly one item (an event or a skip), so counting items counts rows.
       const withCheckpoints = Stream.mapArray(items, (chunk) => {
         const before = handled
@@ -145,7 +201,9 @@ const rows = <Config, K extends EntityKind, Row>(
             (before + i + 1) % every === 0 ? [item, checkpoint(before + i + 1, false)] : [item]
         )
       })
-      const end = Effect.suspend(() => Effect.as(progress(true), checkpoint(handled, true)))
+      const end = Effect.suspend(() =>
+        failure === undefined ? Effect.as(progress(true), checkpoint(handled, true)) : Effect.fail(failure)
+      )
       return Stream.concat(withCheckpoints, Stream.fromEffect(end))
     })
   )

@@ -3,7 +3,7 @@
  * which version of the file they belong to (`<file>.part.json`), which lets a later run resume them.
  */
 import { createHash, type Hash } from "node:crypto"
-import { Effect, type FileSystem, Option, type PlatformError, Schema, Stream } from "effect"
+import { Effect, Fiber, type FileSystem, Option, type PlatformError, Schema, Stream } from "effect"
 import type { Validators } from "../Download.ts"
 import type { ConfigError, SourceError } from "../SourceError.ts"
 import type { DownloadFiles } from "./downloadFiles.ts"
@@ -14,7 +14,7 @@ const PartRecord = Schema.fromJsonString(
 )
 
 // Bytes are written (and hashed, and counted) a megabyte at a time: fewer writes, and the offset always
-// names what is on disk.
+// names what is on disk (a megabyte more may be in the buffers, written before `append` returns).
 const writeSize = 1024 * 1024
 const progressEvery = 1024 * 1024
 const roomCheckEvery = 64 * 1024 * 1024
@@ -130,40 +130,60 @@ export const make = (
     Effect.scoped(
       Effect.gen(function* () {
         const file = yield* onDisk(fs.open(files.part, { flag: "a" }))
-        let pending: Array<Uint8Array> = []
-        let pendingBytes = 0
+        // Two buffers, one filling while the other is written: network and disk overlap, and nothing is
+        // allocated per write (a megabyte allocated per write keeps the garbage collector busy).
+        let filling = Buffer.allocUnsafe(writeSize)
+        let spare = Buffer.allocUnsafe(writeSize)
+        let filled = 0
+        let writing: Fiber.Fiber<void, ConfigError> | undefined
+        // Bytes taken from the body: on disk, being written, or in the filling buffer.
+        let taken = offset
         let toSkip = options.skip
         let reported = offset
         let roomCheckedAt = offset
-        const flush = Effect.suspend(() => {
-          if (pendingBytes === 0) return Effect.void
-          const data = Buffer.concat(pending, pendingBytes)
-          pending = []
-          pendingBytes = 0
-          // Uninterruptible: an interrupted write would go on in the background, after the offset was
-          // taken for what is on disk (and after the file was closed).
-          const write = onDisk(file.writeAll(data)).pipe(
-            Effect.andThen(
-              Effect.sync(() => {
-                hash.update(data)
-                offset += data.byteLength
-              })
-            ),
-            Effect.uninterruptible
-          )
-          return Effect.andThen(
-            write,
-            Effect.suspend(() => {
-              if (offset - roomCheckedAt >= roomCheckEvery) {
-                roomCheckedAt = offset
-                return options.checkRoom
-              }
-              if (offset - reported < progressEvery) return Effect.void
-              reported = offset
-              return options.progress(offset)
-            })
-          )
+        const afterWrite = Effect.suspend(() => {
+          if (offset - roomCheckedAt >= roomCheckEvery) {
+            roomCheckedAt = offset
+            return options.checkRoom
+          }
+          if (offset - reported < progressEvery) return Effect.void
+          reported = offset
+          return options.progress(offset)
         })
+        // Waits for the write in flight.
+        const settle = Effect.suspend(() => {
+          if (writing === undefined) return Effect.void
+          const fiber = writing
+          writing = undefined
+          return Effect.andThen(Fiber.join(fiber), afterWrite)
+        })
+        // Starts writing the filling buffer once the write before it is done.
+        const flush = Effect.andThen(
+          settle,
+          Effect.suspend(() => {
+            if (filled === 0) return Effect.void
+            const data = filling.subarray(0, filled)
+            const written = spare
+            spare = filling
+            filling = written
+            filled = 0
+            // Uninterruptible: an interrupted write would go on in the background, after the offset was
+            // taken for what is on disk (and after the file was closed).
+            const write = onDisk(file.writeAll(data)).pipe(
+              Effect.andThen(
+                Effect.sync(() => {
+                  hash.update(data)
+                  offset += data.byteLength
+                })
+              ),
+              Effect.uninterruptible
+            )
+            return Effect.map(Effect.forkChild(write), (fiber) => {
+              writing = fiber
+            })
+          })
+        )
+        const drain = Effect.andThen(flush, settle)
         const keep = (chunk: Uint8Array): Effect.Effect<void, SourceError> => {
           const refused = options.inspect(chunk)
           if (refused !== undefined) return Effect.fail(refused)
@@ -174,21 +194,34 @@ export const make = (
             piece = piece.subarray(cut)
             if (piece.byteLength === 0) return Effect.void
           }
-          if (offset + pendingBytes + piece.byteLength > options.maxBytes) {
-            pending = []
-            pendingBytes = 0
-            return Effect.andThen(discard, Effect.fail(options.tooLarge))
+          if (taken + piece.byteLength > options.maxBytes) {
+            filled = 0
+            return Effect.andThen(Effect.ignore(settle), Effect.andThen(discard, Effect.fail(options.tooLarge)))
           }
-          pending.push(piece)
-          pendingBytes += piece.byteLength
-          return pendingBytes >= writeSize ? flush : Effect.void
+          taken += piece.byteLength
+          return fill(piece)
+        }
+        // Copies a piece into the filling buffer, writing it each time it is full.
+        const fill = (piece: Uint8Array): Effect.Effect<void, SourceError> => {
+          let at = 0
+          const more = (): Effect.Effect<void, SourceError> => {
+            while (at < piece.byteLength) {
+              const copied = Math.min(piece.byteLength - at, writeSize - filled)
+              filling.set(piece.subarray(at, at + copied), filled)
+              filled += copied
+              at += copied
+              if (filled === writeSize) return Effect.andThen(flush, Effect.suspend(more))
+            }
+            return Effect.void
+          }
+          return more()
         }
         const received = yield* Stream.runForEach(body, keep).pipe(
           // Stopped mid-way, keep what arrived: the next run resumes from it.
-          Effect.onInterrupt(() => Effect.ignore(flush)),
+          Effect.onInterrupt(() => Effect.ignore(drain)),
           Effect.exit
         )
-        yield* flush
+        yield* drain
         return yield* received
       })
     )

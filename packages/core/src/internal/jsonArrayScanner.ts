@@ -195,14 +195,16 @@ export const make = <A>(limits: Limits, sink: Sink<A>): Scanner<A> => {
   }
 
   // Where a run of whole elements from `i` seems to end: a `,` right after a `}`, as far into the piece
-  // as can be found quickly. A wrong guess only makes the one JSON.parse below fail.
+  // as can be found quickly. The search goes back by `}`, not by `,`: a piece that ends inside a wide row
+  // has dozens of commas after the last row's end, and only a few braces. A wrong guess only makes the
+  // one JSON.parse below fail.
   const lastBoundary = (text: string, i: number): number => {
-    let comma = text.lastIndexOf(",")
-    for (let tries = 0; tries < 8 && comma > i; tries++) {
-      let k = comma - 1
-      while (k > i && isWhitespace(text.charCodeAt(k))) k--
-      if (text.charCodeAt(k) === RBRACE) return comma
-      comma = text.lastIndexOf(",", comma - 1)
+    let brace = text.lastIndexOf("}")
+    for (let tries = 0; tries < 8 && brace > i; tries++) {
+      let k = brace + 1
+      while (k < text.length && isWhitespace(text.charCodeAt(k))) k++
+      if (text.charCodeAt(k) === COMMA) return k
+      brace = text.lastIndexOf("}", brace - 1)
     }
     return -1
   }
