@@ -19,9 +19,9 @@ export interface Packed {
 }
 
 /**
- * Unpacks every tarball into `consumer/node_modules/<name>` and links the other dependencies each one
- * declares to the copy its workspace folder resolves, so imports between the packed packages use the packed
- * files and nothing of the workspace's sources.
+ * Unpacks every tarball into `consumer/node_modules/<name>` and links the other dependencies and peers
+ * each one declares to the copy its workspace folder resolves, so imports between the packed packages use
+ * the packed files and nothing of the workspace's sources.
  */
 export const install = (consumer: string, packages: ReadonlyArray<Packed>): void => {
   const modules = path.join(consumer, "node_modules")
@@ -33,7 +33,8 @@ export const install = (consumer: string, packages: ReadonlyArray<Packed>): void
   }
   for (const pkg of packages) {
     const manifest = JSON.parse(fs.readFileSync(path.join(modules, pkg.name, "package.json"), "utf8"))
-    for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    // Peers too: an app brings them, and here the workspace's copies stand for the app's.
+    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
       const link = path.join(modules, dependency)
       if (packedNames.has(dependency) || fs.existsSync(link)) continue
       fs.mkdirSync(path.dirname(link), { recursive: true })

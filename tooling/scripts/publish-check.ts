@@ -1,20 +1,29 @@
 /**
  * Checks that every public package publishes well: `pnpm pack` yields `dist` JavaScript with types (the
  * source-first exports swapped for `publishConfig.exports`), and publint and Are the Types Wrong report no
- * errors for the tarball, and a connector's packed entry, imported from the tarballs alone, reports its
- * package's own `name@version` as `source.connector`. Run by `.ci/run` after a build.
+ * errors for the tarball, every package its JavaScript imports is declared, the effect packages as peers
+ * from the workspace's releases (see `peers.ts`), core's tarball holds the feed model of `docs/`, and a
+ * connector's packed entry, imported from the tarballs alone, reports its package's own `name@version` as
+ * `source.connector`. Run by `.ci/run` after a build.
  */
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { connectorProblem, install, type Packed } from "./packed.ts"
+import { dependencyProblems, importedPackages } from "./peers.ts"
 
 const root = path.resolve(import.meta.dirname, "../..")
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "electfeed-pack-"))
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name)
 const run = (command: string, args: ReadonlyArray<string>, cwd = root) =>
   execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"))
+
+// Documents of the repository a package's tarball carries, as `[in the repository, in the tarball]`.
+const shippedDocuments: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
+  "@electfeed/core": [["docs/feed-model.md", "dist/feed-model.md"]]
+}
 
 const packages = ["packages", "apps"]
   .flatMap((group) => fs.readdirSync(path.join(root, group)).map((name) => path.join(root, group, name)))
@@ -50,7 +59,15 @@ for (const dir of packages) {
     if (!listing.includes(`package/${target.replace(/^\.\//, "")}`))
       found.push(`bin ${target} is missing from the tarball`)
   }
-  if (JSON.stringify(packedManifest).includes("workspace:")) found.push("a workspace: protocol survived packing")
+  if (/"(workspace|catalog):/.test(JSON.stringify(packedManifest)))
+    found.push("a workspace: or catalog: protocol survived packing")
+  for (const [document, shipped] of shippedDocuments[name] ?? []) {
+    const text = listing.includes(`package/${shipped}`)
+      ? run("tar", ["-xzOf", tarball, `package/${shipped}`])
+      : undefined
+    if (text !== fs.readFileSync(path.join(root, document), "utf8"))
+      found.push(`${shipped} is not ${document} as it is`)
+  }
   try {
     run(bin("publint"), ["run", tarball, "--level", "error"])
   } catch (error) {
@@ -65,6 +82,22 @@ for (const dir of packages) {
 
 const consumer = path.join(out, "consumer")
 install(consumer, packed)
+const javascriptOf = (dir: string): ReadonlyArray<string> =>
+  fs
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".js"))
+    .map((file) => fs.readFileSync(path.join(dir, file), "utf8"))
+for (const pkg of packed) {
+  const unpacked = path.join(consumer, "node_modules", pkg.name)
+  const imported = [...new Set(javascriptOf(path.join(unpacked, "dist")).flatMap(importedPackages))]
+  const workspaceVersion = (dependency: string) => {
+    const manifest = path.join(pkg.dir, "node_modules", dependency, "package.json")
+    return fs.existsSync(manifest) ? (readJson(manifest).version as string) : undefined
+  }
+  problems
+    .get(pkg.name)
+    ?.push(...dependencyProblems(readJson(path.join(unpacked, "package.json")), imported, workspaceVersion))
+}
 let failures = 0
 for (const pkg of packed) {
   const found = problems.get(pkg.name) ?? []

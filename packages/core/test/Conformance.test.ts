@@ -1,5 +1,5 @@
 import { Redacted } from "effect"
-import { Conformance } from "../src/testing/index.ts"
+import { Conformance } from "../src/testing/vitest/index.ts"
 import * as Example from "./fixtures/Example.ts"
 
 Conformance.suite({

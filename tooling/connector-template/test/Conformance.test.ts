@@ -1,4 +1,4 @@
-import { Conformance } from "@electfeed/core/testing"
+import { Conformance } from "@electfeed/core/testing/vitest"
 // api-key: import { Redacted } from "effect"
 import { source } from "../src/index.ts"
 import * as Testing from "../src/testing/index.ts"

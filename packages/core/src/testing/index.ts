@@ -1,5 +1,7 @@
 /**
- * Test support for connectors: the simulator server toolkit, timelines and the conformance kit.
+ * Test support for connectors, for any test runner or none: the simulator server toolkit, timelines, the
+ * conformance kit's cases and the fuzzer. `@electfeed/core/testing/vitest` declares the kit's cases and
+ * the fuzz targets as vitest tests.
  *
  * @since 0.1.0
  */
@@ -13,11 +15,6 @@ export * as Conformance from "./Conformance.ts"
  * @since 0.1.0
  */
 export * as Fuzz from "./Fuzz.ts"
-
-/**
- * @since 0.2.0
- */
-export * as FuzzSuite from "./FuzzSuite.ts"
 
 /**
  * @since 0.1.0

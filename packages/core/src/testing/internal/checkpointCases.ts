@@ -1,10 +1,9 @@
-import { assert, it } from "@effect/vitest"
-import { type Duration, Effect, type Schema, type Scope } from "effect"
+import { type Duration, Effect, type Schema } from "effect"
 import * as Feed from "../../Feed.ts"
 import * as Source from "../../Source.ts"
-import type { SourceError } from "../../SourceError.ts"
 import type { SuiteOptions } from "../Conformance.ts"
-import { withVirtualTime } from "./harness.ts"
+import { expect, expectEqual } from "./expect.ts"
+import { type CaseSpec, type Read, withVirtualTime } from "./harness.ts"
 
 /** An event as two reads of the same data give it: `observedAt` and the (signed) URL vary. */
 const sameness = (event: Feed.FeedEvent) => `${event.stream} ${event.key} ${Feed.stableJson(event.data)}`
@@ -33,62 +32,66 @@ const states = (found: ReturnType<typeof checkpointsOf>) =>
  */
 export const checkpointCases = <Config>(
   options: SuiteOptions<Config>,
-  read: (
-    config: Config,
-    readOptions?: Source.ReadOptions
-  ) => Effect.Effect<ReadonlyArray<Source.ReadItem>, SourceError>,
+  read: Read<Config>,
   step: Duration.Input
-): void => {
+): ReadonlyArray<CaseSpec> => {
   const { source } = options
   const gap = options.knownGaps?.checkpoints
-  const test = (title: string, body: () => Effect.Effect<void, unknown, Scope.Scope>) =>
-    gap === undefined ? it.effect(title, body) : it.effect.fails(`${title} (known gap: ${gap})`, body)
+  const test = (title: string, body: CaseSpec["body"]): CaseSpec =>
+    gap === undefined
+      ? { name: title, group: "standard", body }
+      : { name: `${title} (known gap: ${gap})`, group: "standard", knownGap: gap, body }
   const catalogOf = (config: Config) => withVirtualTime(source.catalog(config).pipe(Effect.provide(Source.layer)), step)
 
-  test("a read resumed from a checkpoint taken mid-read loses nothing and repeats nothing", () =>
-    Effect.gen(function* () {
-      const sim = yield* options.simulator
-      const config = options.config(sim.url)
-      const first = yield* withVirtualTime(read(config), step)
-      // The first checkpoint of each stream: mid-read for a stream that emits more than one.
-      const taken = checkpointsOf(first, "first")
-      assert.isAbove(Object.keys(taken).length, 0, "the read emitted no checkpoint")
-      const resumed = yield* withVirtualTime(read(config, { checkpoints: states(taken) }), step)
-      for (const { name } of yield* catalogOf(config)) {
-        const at = taken[name]?.at ?? -1
-        const rest = eventsOf(first.slice(at + 1), name).map(sameness)
-        assert.deepStrictEqual(eventsOf(resumed, name).map(sameness), rest, `${name} resumed from its checkpoint`)
-      }
-    }))
-
-  test("an unchanged snapshot emits no new events and decodes nothing", () =>
-    Effect.gen(function* () {
-      const sim = yield* options.simulator
-      const config = options.config(sim.url)
-      const streams = (yield* catalogOf(config)).filter((s) => s.mode === "snapshot").map((s) => s.name)
-      if (streams.length === 0) return
-      const first = yield* withVirtualTime(read(config, { streams }), step)
-      assert.isAbove(eventsOf(first).length, 0, "the first read emitted no events")
-      const outcomes: Array<Source.SnapshotEvent> = []
-      const before = sim.requests.length
-      const again = yield* withVirtualTime(
-        read(config, { streams, checkpoints: states(checkpointsOf(first, "last")) }).pipe(
-          Effect.provideService(Source.SnapshotListener, (event) => Effect.sync(() => outcomes.push(event)))
-        ),
-        step
-      )
-      assert.deepStrictEqual(eventsOf(again).map(sameness), [], "the unchanged snapshot emitted events again")
-      // A defined source tells what became of each request; any other must show conditional requests.
-      const requests = sim.requests.slice(before)
-      const seen =
-        outcomes.length > 0
-          ? outcomes.map((o) => `${o.request}: ${o.outcome}`)
-          : requests.map((r) => `${r.method} ${r.path}${r.query}: ${r.status === 304 ? "not-modified" : "decoded"}`)
-      assert.isAbove(seen.length, 0, "no request was made")
-      assert.deepStrictEqual(
-        seen.filter((line) => line.endsWith(": decoded")),
-        [],
-        "an unchanged snapshot was decoded again"
-      )
-    }))
+  return [
+    test(
+      "a read resumed from a checkpoint taken mid-read loses nothing and repeats nothing",
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        const config = options.config(sim.url)
+        const first = yield* withVirtualTime(read(config), step)
+        // The first checkpoint of each stream: mid-read for a stream that emits more than one.
+        const taken = checkpointsOf(first, "first")
+        yield* expect(Object.keys(taken).length > 0, "the read emitted no checkpoint")
+        const resumed = yield* withVirtualTime(read(config, { checkpoints: states(taken) }), step)
+        for (const { name } of yield* catalogOf(config)) {
+          const at = taken[name]?.at ?? -1
+          const rest = eventsOf(first.slice(at + 1), name).map(sameness)
+          yield* expectEqual(eventsOf(resumed, name).map(sameness), rest, `${name} resumed from its checkpoint`)
+        }
+      })
+    ),
+    test(
+      "an unchanged snapshot emits no new events and decodes nothing",
+      Effect.gen(function* () {
+        const sim = yield* options.simulator
+        const config = options.config(sim.url)
+        const streams = (yield* catalogOf(config)).filter((s) => s.mode === "snapshot").map((s) => s.name)
+        if (streams.length === 0) return
+        const first = yield* withVirtualTime(read(config, { streams }), step)
+        yield* expect(eventsOf(first).length > 0, "the first read emitted no events")
+        const outcomes: Array<Source.SnapshotEvent> = []
+        const before = sim.requests.length
+        const again = yield* withVirtualTime(
+          read(config, { streams, checkpoints: states(checkpointsOf(first, "last")) }).pipe(
+            Effect.provideService(Source.SnapshotListener, (event) => Effect.sync(() => outcomes.push(event)))
+          ),
+          step
+        )
+        yield* expectEqual(eventsOf(again).map(sameness), [], "the unchanged snapshot emitted events again")
+        // A defined source tells what became of each request; any other must show conditional requests.
+        const requests = sim.requests.slice(before)
+        const seen =
+          outcomes.length > 0
+            ? outcomes.map((o) => `${o.request}: ${o.outcome}`)
+            : requests.map((r) => `${r.method} ${r.path}${r.query}: ${r.status === 304 ? "not-modified" : "decoded"}`)
+        yield* expect(seen.length > 0, "no request was made")
+        yield* expectEqual(
+          seen.filter((line) => line.endsWith(": decoded")),
+          [],
+          "an unchanged snapshot was decoded again"
+        )
+      })
+    )
+  ]
 }

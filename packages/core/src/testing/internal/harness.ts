@@ -1,6 +1,21 @@
-import { Cause, Duration, Effect, Exit, Fiber, Option } from "effect"
+import { Cause, Duration, Effect, Exit, Fiber, Option, type Scope } from "effect"
 import { TestClock } from "effect/testing"
+import type * as Source from "../../Source.ts"
 import type { SourceError } from "../../SourceError.ts"
+
+/** A case before `Conformance.cases` gives it its clock, its download folder and its outcome. */
+export interface CaseSpec {
+  readonly name: string
+  readonly group: "standard" | "hostile"
+  readonly knownGap?: string | undefined
+  readonly body: Effect.Effect<void, unknown, Scope.Scope>
+}
+
+/** How the cases read a source: every stream to the end, collecting the items. */
+export type Read<Config> = (
+  config: Config,
+  readOptions?: Source.ReadOptions
+) => Effect.Effect<ReadonlyArray<Source.ReadItem>, SourceError>
 
 export const realSleep = (millis: number) =>
   Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))

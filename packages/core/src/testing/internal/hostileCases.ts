@@ -1,10 +1,10 @@
-import { assert, describe, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Exit, Redacted } from "effect"
 import * as Source from "../../Source.ts"
 import { isSourceError, RateLimited, type SourceError } from "../../SourceError.ts"
 import type { SuiteOptions } from "../Conformance.ts"
 import * as Simulator from "../Simulator.ts"
-import { failureOf, waitUntil, withVirtualTime } from "./harness.ts"
+import { expect, type Unmet, unmet } from "./expect.ts"
+import { type CaseSpec, failureOf, type Read, waitUntil, withVirtualTime } from "./harness.ts"
 
 /** Faults stay on for every request they match: no retry can step around them. */
 const persistent = { times: 1_000_000 }
@@ -42,18 +42,19 @@ const carries = (request: Simulator.LoggedRequest, secrets: ReadonlyArray<string
 
 const bytesSent = (sim: Simulator.Simulator) => sim.requests.reduce((sum, request) => sum + request.bytesSent, 0)
 
-const endedTyped = (outcome: Outcome, what: string): SourceError => {
-  if (outcome._tag === "Hung") return assert.fail(`the read did not end against ${what}: ${outcome.why}`)
+const endedTyped = (outcome: Outcome, what: string): Effect.Effect<SourceError, Unmet> => {
+  if (outcome._tag === "Hung") return unmet(`the read did not end against ${what}: ${outcome.why}`)
   const exit = outcome.exit
   if (Exit.isSuccess(exit)) {
     // A source that skips malformed rows reports bad input that way, typed, and goes on.
     const skipped = exit.value.find((item) => item._tag === "Skipped")
-    return skipped?._tag === "Skipped" ? skipped.error : assert.fail(`the read succeeded against ${what}`)
+    return skipped?._tag === "Skipped" ? Effect.succeed(skipped.error) : unmet(`the read succeeded against ${what}`)
   }
-  assert.isFalse(Cause.hasDies(exit.cause), `the read died against ${what}: ${Cause.pretty(exit.cause)}`)
+  if (Cause.hasDies(exit.cause)) return unmet(`the read died against ${what}: ${Cause.pretty(exit.cause)}`)
   const error = failureOf(exit)
-  assert.isTrue(isSourceError(error), `the read failed untyped against ${what}: ${Cause.pretty(exit.cause)}`)
-  return error!
+  return error !== undefined && isSourceError(error)
+    ? Effect.succeed(error)
+    : unmet(`the read failed untyped against ${what}: ${Cause.pretty(exit.cause)}`)
 }
 
 /**
@@ -63,8 +64,8 @@ const endedTyped = (outcome: Outcome, what: string): SourceError => {
  */
 export const hostileCases = <Config>(
   options: SuiteOptions<Config>,
-  readOnce: (config: Config) => Effect.Effect<ReadonlyArray<Source.ReadItem>, SourceError>
-): void => {
+  readOnce: Read<Config>
+): ReadonlyArray<CaseSpec> => {
   const { source } = options
   const suiteStep = Duration.fromInputUnsafe(options.timeStep ?? "20 millis")
   const target = options.faultTarget ?? (() => true)
@@ -107,29 +108,32 @@ export const hostileCases = <Config>(
     more?: {
       readonly step?: Duration.Input
       readonly bulkOnly?: boolean
-      readonly check?: (error: SourceError) => void
+      readonly check?: (error: SourceError) => Effect.Effect<void, Unmet>
     }
-  ) =>
-    it.effect(name, () =>
-      Effect.gen(function* () {
-        const sim = yield* options.simulator
-        const config = options.config(sim.url)
-        const step = stepOf(more?.step)
-        // Sources without a bulk stream download no files: nothing for these faults to hit.
-        if (more?.bulkOnly === true && !(yield* hasBulkStream(config, step))) return
-        sim.inject(fault, { ...persistent, match: more?.bulkOnly === true ? fileTarget : target })
-        const error = endedTyped(yield* readBounded(sim, config, step), fault._tag)
-        assert.isTrue(
-          sim.requests.some((request) => request.fault === fault._tag),
-          `no request met the ${fault._tag} fault`
-        )
-        more?.check?.(error)
-      })
-    )
+  ): CaseSpec => ({
+    name,
+    group: "hostile",
+    body: Effect.gen(function* () {
+      const sim = yield* options.simulator
+      const config = options.config(sim.url)
+      const step = stepOf(more?.step)
+      // Sources without a bulk stream download no files: nothing for these faults to hit.
+      if (more?.bulkOnly === true && !(yield* hasBulkStream(config, step))) return
+      sim.inject(fault, { ...persistent, match: more?.bulkOnly === true ? fileTarget : target })
+      const error = yield* endedTyped(yield* readBounded(sim, config, step), fault._tag)
+      yield* expect(
+        sim.requests.some((request) => request.fault === fault._tag),
+        `no request met the ${fault._tag} fault`
+      )
+      if (more?.check !== undefined) yield* more.check(error)
+    })
+  })
 
-  describe(`${source.id} against hostile servers`, () => {
-    it.effect("a redirect to another origin takes no secret there", () =>
-      Effect.gen(function* () {
+  return [
+    {
+      name: "a redirect to another origin takes no secret there",
+      group: "hostile",
+      body: Effect.gen(function* () {
         const sim = yield* options.simulator
         const foreign = yield* Simulator.serve(() => ({ status: 404, body: "not the API" }))
         const config = options.config(sim.url)
@@ -139,20 +143,20 @@ export const hostileCases = <Config>(
           { ...persistent, match: target }
         )
         const outcome = yield* readBounded(sim, config, suiteStep)
-        assert.isFalse(
-          foreign.requests.some((request) => carries(request, secrets)),
+        yield* expect(
+          !foreign.requests.some((request) => carries(request, secrets)),
           "a secret of the config reached the foreign origin"
         )
         const redirected = sim.requests.filter((request) => request.fault === "Redirect")
-        assert.isAbove(redirected.length, 0, "no request was redirected")
+        yield* expect(redirected.length > 0, "no request was redirected")
         if (redirected.some((request) => carries(request, secrets))) {
-          endedTyped(outcome, "a redirect of a request carrying secrets")
+          yield* endedTyped(outcome, "a redirect of a request carrying secrets")
         } else if (outcome._tag === "Hung" || Exit.isFailure(outcome.exit)) {
           // Without secrets the redirect may be followed: the read may succeed, or end typed.
-          endedTyped(outcome, "a redirect")
+          yield* endedTyped(outcome, "a redirect")
         }
       })
-    )
+    },
 
     faultCase(
       "a server that never answers ends the read typed",
@@ -160,34 +164,31 @@ export const hostileCases = <Config>(
       {
         step: "500 millis"
       }
-    )
+    ),
     faultCase(
       "a body trickling in a byte at a time ends the read typed",
       { _tag: "Trickle", pauseMillis: 5 },
       { step: "1 second" }
-    )
-    faultCase("an endless body ends the read typed", { _tag: "EndlessBody" }, { step: "1 second" })
-    faultCase("a gzip bomb ends the read typed", { _tag: "GzipBomb" })
-    faultCase("JSON nested 100,000 deep ends the read typed", { _tag: "DeepNesting" })
-    faultCase("a body that is not UTF-8 ends the read typed", { _tag: "InvalidUtf8" })
+    ),
+    faultCase("an endless body ends the read typed", { _tag: "EndlessBody" }, { step: "1 second" }),
+    faultCase("a gzip bomb ends the read typed", { _tag: "GzipBomb" }),
+    faultCase("JSON nested 100,000 deep ends the read typed", { _tag: "DeepNesting" }),
+    faultCase("a body that is not UTF-8 ends the read typed", { _tag: "InvalidUtf8" }),
     faultCase(
       "a Retry-After of eleven days ends the read typed, at once",
       { _tag: "Status", status: 429, headers: { "retry-after": "999999" } },
       {
         check: (error) =>
-          assert.isTrue(
-            error instanceof RateLimited && error.maxWait !== undefined,
-            `not a refused wait: ${error.message}`
-          )
+          expect(error instanceof RateLimited && error.maxWait !== undefined, `not a refused wait: ${error.message}`)
       }
-    )
+    ),
     faultCase(
       "(bulk) a 416 on every file request ends the read typed",
       { _tag: "RangeNotSatisfiable" },
       {
         bulkOnly: true
       }
-    )
+    ),
     faultCase("(bulk) a 206 of the wrong range ends the read typed", { _tag: "WrongRange" }, { bulkOnly: true })
-  })
+  ]
 }

@@ -1,10 +1,9 @@
-import { assert, it } from "@effect/vitest"
 import { type Duration, Effect, Schema } from "effect"
 import * as Feed from "../../Feed.ts"
 import type * as Source from "../../Source.ts"
-import type { SourceError } from "../../SourceError.ts"
 import type { SuiteOptions } from "../Conformance.ts"
-import { withVirtualTime } from "./harness.ts"
+import { expect, expectEqual } from "./expect.ts"
+import { type CaseSpec, type Read, withVirtualTime } from "./harness.ts"
 
 /** The connector template's placeholder state. */
 const placeholderState = "XX"
@@ -40,15 +39,17 @@ const placeholdersOf = (
  */
 export const placeholderCase = <Config>(
   options: SuiteOptions<Config>,
-  read: (config: Config) => Effect.Effect<ReadonlyArray<Source.ReadItem>, SourceError>,
+  read: Read<Config>,
   step: Duration.Input
-): void => {
+): CaseSpec => {
   const { source } = options
   const title = options.template
     ? "the template's placeholders (TODO, the state XX) are found"
     : "no placeholder is left: no TODO, not the state XX"
-  it.effect(title, () =>
-    Effect.gen(function* () {
+  return {
+    name: title,
+    group: "standard",
+    body: Effect.gen(function* () {
       const sim = yield* options.simulator
       const defaults =
         options.minimalConfig === undefined
@@ -57,13 +58,13 @@ export const placeholderCase = <Config>(
       const items = yield* withVirtualTime(read(options.config(sim.url)), step)
       const found = placeholdersOf(source, defaults, items)
       if (options.template) {
-        assert.isTrue(
+        yield* expect(
           found.some((line) => line.startsWith("TODO")) && found.some((line) => line.includes("XX")),
           `the template's placeholders were not all found: ${found.join("; ")}`
         )
       } else {
-        assert.deepStrictEqual(found, [], "placeholders are left")
+        yield* expectEqual(found, [], "placeholders are left")
       }
     })
-  )
+  }
 }

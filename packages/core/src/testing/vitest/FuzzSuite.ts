@@ -5,7 +5,7 @@
  * longer). `pnpm fuzz` runs many more bodies, in workers with a strict bound (see {@link Fuzz.main}).
  *
  * ```ts
- * import { FuzzSuite } from "@electfeed/core/testing"
+ * import { FuzzSuite } from "@electfeed/core/testing/vitest"
  * import { targets } from "./FuzzTargets.ts"
  * FuzzSuite.suite(targets, { bodies: 1000 })
  * ```
@@ -14,7 +14,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as Fuzz from "./Fuzz.ts"
+import * as Fuzz from "../Fuzz.ts"
 
 /**
  * The seed of every package's fuzz tests.
