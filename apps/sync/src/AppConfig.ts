@@ -8,7 +8,10 @@
  *   # statementTimeout: 60 seconds
  *   # leaseTtl: 30 seconds               # a writer's hold on a source, renewed while it reads
  *   # leaseWait: 5 minutes               # how long to wait for a source another process writes
+ *   # changeRetention: 30 days           # prune stored changes older than this (default: keep all)
  * downloads: .electfeed/downloads
+ * # rateLimit: { store: redis://127.0.0.1:6379 }   # share sources' rate limits between processes
+ * # cluster: { lockExpiration: 10 seconds }        # for `poll --runner` (see cluster/Settings.ts)
  * sources:
  *   ca-sos:
  *     every: 60 seconds
@@ -16,10 +19,17 @@
  *   ballotpedia:
  *     every: 24 hours
  *     config: { datasets: ["1098"], format: csv }
+ *   georgia:                            # any installed connector package, as a plugin
+ *     use: "@acme/electfeed-georgia"
+ *     config: { county: fulton }
+ *   clarity-ga:                         # another instance of a connector, under its own name
+ *     use: clarity
  * ```
  *
- * Secrets never come from the file: each source's secret settings are read from the environment. Every
- * problem is reported with the key it is at and what was expected, all at once.
+ * A source is the connector its `use` names (a built-in id, an installed package or a workspace
+ * connector), or its key when it has none. Secrets never come from the file: each source's secret
+ * settings are read from the environment variables the source names. Every problem is reported with the
+ * key it is at and what was expected, all at once, one per line.
  *
  * @since 0.1.0
  */
@@ -28,21 +38,25 @@ import * as path from "node:path"
 import type { Source } from "@electfeed/core"
 import { Duration, Effect, Option, Result, Schema, SchemaIssue } from "effect"
 import { Yaml } from "effect/encoding"
+import {
+  ClusterSection,
+  type ClusterSettings,
+  clusterSettingsOf,
+  RateLimitSection,
+  type SharedLimits,
+  sharedLimitsOf
+} from "./cluster/Settings.ts"
+import { renamed } from "./Plugins.ts"
 import type { Entry } from "./Sync.ts"
 
 /**
- * A source the app can read, with what the app needs to know beyond the connector itself.
+ * Finds the source a config entry names (its `use`, or its key), looking from the config file's folder;
+ * fails with a message for people.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export interface Installed {
-  readonly source: Source.Any
-  /** Config keys that hold secrets, and the environment variable each is read from. */
-  readonly secrets: Readonly<Record<string, string>>
-  /** The poll cadence when the config file gives none. */
-  readonly every: Duration.Duration
-}
+export type Lookup = (name: string, folder: string) => Effect.Effect<Source.Any, { readonly message: string }>
 
 /**
  * The config file is missing, unreadable or invalid.
@@ -55,11 +69,12 @@ export class ConfigFileError extends Schema.TaggedError<ConfigFileError>()("Conf
   problems: Schema.Array(Schema.String)
 }) {
   override get message(): string {
-    return `${this.file} is not a usable config: ${this.problems.join("; ")}. See \`electfeed sync --help\` for the format.`
+    return `${this.file} is not a usable config (see \`electfeed sync --help\` for the format):\n${this.problems.map((problem) => `  ${problem}`).join("\n")}`
   }
 }
 
 const SourceSection = Schema.Struct({
+  use: Schema.optionalKey(Schema.String.check(Schema.isNonEmpty())),
   every: Schema.optionalKey(Schema.String),
   config: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
 })
@@ -76,10 +91,13 @@ const FileShape = Schema.Struct({
       connectTimeout: Schema.optionalKey(Wait),
       statementTimeout: Schema.optionalKey(Wait),
       leaseTtl: Schema.optionalKey(Wait),
-      leaseWait: Schema.optionalKey(Wait)
+      leaseWait: Schema.optionalKey(Wait),
+      changeRetention: Schema.optionalKey(Wait)
     })
   ),
   downloads: Schema.optionalKey(Schema.String.check(Schema.isNonEmpty())),
+  rateLimit: Schema.optionalKey(RateLimitSection),
+  cluster: Schema.optionalKey(ClusterSection),
   sources: Schema.Record(Schema.String, SourceSection)
 })
 
@@ -98,9 +116,24 @@ export interface AppConfig {
     readonly statementTimeout: Duration.Duration | undefined
     readonly leaseTtl: Duration.Duration | undefined
     readonly leaseWait: Duration.Duration | undefined
+    /** How long stored changes are kept; `undefined` keeps them all. */
+    readonly changeRetention: Duration.Duration | undefined
   }
   readonly downloads: string
   readonly entries: ReadonlyArray<Entry>
+  /**
+   * Where the sources' rate limits are kept when several processes share them; `undefined`: each
+   * process in its own memory.
+   *
+   * @since 0.2.0
+   */
+  readonly sharedLimits: SharedLimits | undefined
+  /**
+   * How `poll --runner` runners coordinate.
+   *
+   * @since 0.2.0
+   */
+  readonly cluster: ClusterSettings
 }
 
 /**
@@ -123,16 +156,18 @@ const parseDuration = (value: string): Option.Option<Duration.Duration> =>
   Option.filter(Duration.fromInput(value as Duration.Input), (d) => Duration.isGreaterThan(d, Duration.zero))
 
 /**
- * Checks a parsed config document against the installed sources and the environment.
+ * Checks a parsed config document against the sources `lookup` finds and the environment; without a
+ * `lookup`, only the store and downloads are checked (what `status` needs), and the sources are left out.
  *
  * @since 0.1.0
  * @category loading
  */
 export const check = Effect.fnUntraced(function* (
   document: unknown,
-  installed: ReadonlyArray<Installed>,
+  lookup: Lookup | undefined,
   env: Readonly<Record<string, string | undefined>>,
-  file: string
+  file: string,
+  folder: string
 ): Effect.fn.Return<AppConfig, ConfigFileError> {
   const problems: Array<string> = []
   const shape = Schema.decodeUnknownResult(FileShape)(document, { errors: "all", onExcessProperty: "error" })
@@ -141,21 +176,23 @@ export const check = Effect.fnUntraced(function* (
   }
   const parsed = shape.success
   const entries: Array<Entry> = []
-  for (const [id, section] of Object.entries(parsed.sources)) {
+  for (const [id, section] of lookup === undefined ? [] : Object.entries(parsed.sources)) {
     const at = ["sources", id]
-    const known = installed.find((i) => i.source.id === id)
-    if (known === undefined) {
-      problems.push(`${at.join(".")}: no such source; installed: ${installed.map((i) => i.source.id).join(", ")}`)
+    const found = yield* Effect.result(lookup!(section.use ?? id, folder))
+    if (Result.isFailure(found)) {
+      problems.push(`${[...at, ...(section.use === undefined ? [] : ["use"])].join(".")}: ${found.failure.message}`)
       continue
     }
-    const every = section.every === undefined ? Option.some(known.every) : parseDuration(section.every)
+    // Under the entry's name: two entries may use one connector.
+    const source = renamed(found.success, id)
+    const every = section.every === undefined ? Option.some(source.every) : parseDuration(section.every)
     if (Option.isNone(every)) {
       problems.push(
         `${[...at, "every"].join(".")}: expected a duration such as "60 seconds" or "24 hours", got ${JSON.stringify(section.every)}`
       )
     }
     const raw: Record<string, unknown> = { ...section.config }
-    for (const [key, variable] of Object.entries(known.secrets)) {
+    for (const [key, variable] of Object.entries(source.secrets)) {
       if (key in raw) {
         problems.push(
           `${[...at, "config", key].join(".")}: secrets are read from the environment only; remove it and set ${variable}`
@@ -166,7 +203,7 @@ export const check = Effect.fnUntraced(function* (
         raw[key] = env[variable]
       }
     }
-    const config = Schema.decodeUnknownResult(known.source.configSchema)(raw, {
+    const config = Schema.decodeUnknownResult(source.configSchema)(raw, {
       errors: "all",
       onExcessProperty: "error"
     })
@@ -174,7 +211,7 @@ export const check = Effect.fnUntraced(function* (
       problems.push(...problemsOf(config.failure.issue, [...at, "config"]))
       continue
     }
-    if (Option.isSome(every)) entries.push({ source: known.source, config: config.success, every: every.value })
+    if (Option.isSome(every)) entries.push({ source, config: config.success, every: every.value })
   }
   if (problems.length > 0) return yield* new ConfigFileError({ file, problems })
   return {
@@ -184,24 +221,25 @@ export const check = Effect.fnUntraced(function* (
       connectTimeout: parsed.store?.connectTimeout,
       statementTimeout: parsed.store?.statementTimeout,
       leaseTtl: parsed.store?.leaseTtl,
-      leaseWait: parsed.store?.leaseWait
+      leaseWait: parsed.store?.leaseWait,
+      changeRetention: parsed.store?.changeRetention
     },
     downloads: parsed.downloads ?? defaults.downloads,
-    entries
+    entries,
+    sharedLimits: sharedLimitsOf(parsed.rateLimit),
+    cluster: clusterSettingsOf(parsed.cluster)
   }
 })
 
 /**
- * Reads and checks a config file; `.yaml`/`.yml` files are YAML, anything else JSON.
+ * Reads a config file as a document, unchecked; `.yaml`/`.yml` files are YAML, anything else JSON.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category loading
  */
-export const load = Effect.fn("AppConfig.load")(function* (
-  file: string,
-  installed: ReadonlyArray<Installed>,
-  env: Readonly<Record<string, string | undefined>> = process.env
-): Effect.fn.Return<AppConfig, ConfigFileError> {
+export const readDocument = Effect.fn("AppConfig.readDocument")(function* (
+  file: string
+): Effect.fn.Return<unknown, ConfigFileError> {
   const text = yield* Effect.try({
     try: () => fs.readFileSync(file, "utf8"),
     catch: (cause) =>
@@ -210,8 +248,8 @@ export const load = Effect.fn("AppConfig.load")(function* (
         problems: [(cause as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : String(cause)]
       })
   })
-  const document = yield* Effect.try({
-    try: () => (/\.ya?ml$/i.test(file) ? Yaml.parse(text) : JSON.parse(text)),
+  return yield* Effect.try({
+    try: (): unknown => (/\.ya?ml$/i.test(file) ? Yaml.parse(text) : JSON.parse(text)),
     catch: (cause) =>
       new ConfigFileError({
         file,
@@ -220,5 +258,19 @@ export const load = Effect.fn("AppConfig.load")(function* (
         ]
       })
   })
-  return yield* check(document, installed, env, path.basename(file))
+})
+
+/**
+ * Reads and checks a config file (see {@link check} and {@link readDocument}).
+ *
+ * @since 0.1.0
+ * @category loading
+ */
+export const load = Effect.fn("AppConfig.load")(function* (
+  file: string,
+  lookup: Lookup | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env
+): Effect.fn.Return<AppConfig, ConfigFileError> {
+  const document = yield* readDocument(file)
+  return yield* check(document, lookup, env, path.basename(file), path.dirname(path.resolve(file)))
 })

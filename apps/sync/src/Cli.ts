@@ -9,17 +9,26 @@
  *
  * @since 0.1.0
  */
+import * as fs from "node:fs"
 import * as path from "node:path"
 import { Download, Progress, Source, SourceError } from "@electfeed/core"
-import { Effect, Option, Runtime, Schema } from "effect"
-import { CliError, Command, Flag, GlobalFlag } from "effect/cli"
+import { Duration, Effect, Option, Result, Runtime } from "effect"
+import { Argument, CliError, Command, Flag, GlobalFlag } from "effect/cli"
 import * as AppConfig from "./AppConfig.ts"
+import * as Changes from "./Changes.ts"
+import { limiterLayer } from "./cluster/Settings.ts"
 import * as Demo from "./Demo.ts"
+import * as Export from "./export/Command.ts"
+import * as Init from "./Init.ts"
 import { announce, cadence, type LogFormat as Format, logging, progressReporter } from "./Output.ts"
-import { readToStdout } from "./Read.ts"
-import { byId, installed } from "./Sources.ts"
+import * as Plugins from "./Plugins.ts"
+import * as ReadCommand from "./ReadCommand.ts"
+import * as Simulate from "./Simulate.ts"
+import * as SourceList from "./SourceList.ts"
+import { builtin, type Installed } from "./Sources.ts"
 import * as Stdout from "./Stdout.ts"
 import * as Sync from "./Sync.ts"
+import * as ServeCommands from "./serve/Commands.ts"
 import { Store, StoreError } from "./store/Store.ts"
 
 /**
@@ -45,6 +54,9 @@ export class Fatal extends Error {
  */
 export const ExitCode = { failed: 1, usage: 2, store: 3 } as const
 
+/** What `action` adds to a command's needs: the global `--log-format` setting. */
+type WithLogFormat = GlobalFlag.Setting.Identifier<"log-format">
+
 const LogFormat = GlobalFlag.Setting("log-format")({
   flag: Flag.Literals("log-format", ["text", "json"]).pipe(
     Flag.withMetavar("text|json"),
@@ -60,27 +72,11 @@ const configFlag = Flag.String("config").pipe(
   Flag.withDefault("electfeed.yaml")
 )
 
-const baseUrlFlag = (fallback: string) =>
-  Flag.String("base-url").pipe(
-    Flag.withMetavar("URL"),
-    Flag.withDescription(`The API's base URL (default ${fallback}); point it at a simulator or a mirror`),
-    Flag.optional
-  )
-
-const formatFlag = Flag.Literals("format", ["json", "csv"]).pipe(
-  Flag.withMetavar("json|csv"),
-  Flag.withDescription("Which of the API's formats to read (both give the same events)"),
-  Flag.optional
-)
-
-const some = <A>(key: string, option: Option.Option<A>): Record<string, A> =>
-  Option.isSome(option) ? { [key]: option.value } : {}
-
-const many = <A>(key: string, values: ReadonlyArray<A>): Record<string, ReadonlyArray<A>> =>
-  values.length > 0 ? { [key]: values } : {}
-
 const exitCodeOf = (error: unknown): number =>
-  error instanceof AppConfig.ConfigFileError || error instanceof SourceError.ConfigError
+  error instanceof AppConfig.ConfigFileError ||
+  error instanceof SourceError.ConfigError ||
+  error instanceof Plugins.PluginError ||
+  error instanceof Init.InitError
     ? ExitCode.usage
     : error instanceof StoreError
       ? ExitCode.store
@@ -104,11 +100,13 @@ const action = <A, R>(work: (format: Format) => Effect.Effect<A, unknown, R>) =>
   })
 
 const withServices =
-  (format: Format, downloads: string) =>
+  (format: Format, config: AppConfig.AppConfig) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     effect.pipe(
       Effect.provideService(Progress.ProgressReporter, progressReporter(format)),
-      Effect.provideService(Download.DownloadDirectory, path.resolve(downloads)),
+      Effect.provideService(Download.DownloadDirectory, path.resolve(config.downloads)),
+      // A shared limiter, when the config has one, in place of Source.layer's in-memory one.
+      Effect.provide(limiterLayer(config.sharedLimits)),
       Effect.provide(Source.layer)
     )
 
@@ -117,111 +115,25 @@ const withStore = (config: AppConfig.AppConfig) =>
     effect: Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E | StoreError, Exclude<R, Store>>
 
-const readCaSos = Command.make(
-  "ca-sos",
-  {
-    baseUrl: baseUrlFlag("https://api.sos.ca.gov"),
-    endpoint: Flag.String("endpoint").pipe(
-      Flag.withMetavar("PATH"),
-      Flag.withDescription("An endpoint to read, e.g. /returns/governor or /returns/us-rep/district/all (repeatable)"),
-      Flag.atLeast(0)
+/** Finds a config entry's source, from the config file's folder and the current directory. */
+const lookup: AppConfig.Lookup = (name, folder) =>
+  Effect.map(Plugins.resolve(name, [folder, process.cwd()]), (installed) => installed.source)
+
+const readCommand = (sources: ReadonlyArray<readonly [name: string, installed: Installed]>) =>
+  Command.make("read").pipe(
+    Command.withDescription(
+      "Read one source ad hoc and print its events as NDJSON on stdout; no config file, no store. The source is a built-in id, an installed connector package (electfeed read @acme/electfeed-georgia …) or a connector of the workspace (electfeed read <id> for a package made by new-connector). `electfeed read <id> --help` lists its flags and config keys."
     ),
-    contest: Flag.String("contest").pipe(
-      Flag.withMetavar("ID"),
-      Flag.withDescription("A 14-digit contest id, read through the batch query, 10 per request (repeatable)"),
-      Flag.atLeast(0)
-    ),
-    county: Flag.String("county").pipe(
-      Flag.withMetavar("SLUG"),
-      Flag.withDescription("Read the county breakdown of the endpoints, e.g. lake or los-angeles"),
-      Flag.optional
-    ),
-    format: formatFlag
-  },
-  (flags) =>
-    action((format) =>
-      readToStdout(
-        byId("ca-sos").source,
-        {
-          ...some("baseUrl", flags.baseUrl),
-          ...many("endpoints", flags.endpoint),
-          ...many("contests", flags.contest),
-          ...some("county", flags.county),
-          ...some("format", flags.format)
-        },
-        format
-      )
+    Command.withSubcommands(
+      sources.map(([name, installed]) => ReadCommand.make(name, installed, (work) => action(work)))
     )
-).pipe(
-  Command.withDescription(
-    "Read the California Secretary of State's election-night results API and print one ContestResult event per line (NDJSON). Without --endpoint or --contest it reads every statewide, district, measure and judicial family."
-  ),
-  Command.withExamples([
-    { command: "electfeed read ca-sos --endpoint /returns/governor", description: "Statewide governor results" },
-    {
-      command: "electfeed read ca-sos --endpoint /returns/governor --county lake --format csv",
-      description: "Lake County's governor results, read from the CSV form"
-    },
-    {
-      command: "electfeed read ca-sos --contest 02000000000059 --contest 11000001000059",
-      description: "Contests by id through the batch query"
-    }
-  ])
-)
-
-const readBallotpedia = Command.make(
-  "ballotpedia",
-  {
-    baseUrl: baseUrlFlag("https://api.ballotpedia.org"),
-    dataset: Flag.String("dataset").pipe(
-      Flag.withMetavar("ID"),
-      Flag.withDescription("A dataset id from getQueryList (repeatable; default: every dataset of your account)"),
-      Flag.atLeast(0)
-    ),
-    format: formatFlag
-  },
-  (flags) =>
-    action((format) => {
-      const apiKey = process.env["BALLOTPEDIA_API_KEY"]
-      if (apiKey === undefined || apiKey === "") {
-        return Effect.fail(new Fatal("electfeed: set BALLOTPEDIA_API_KEY to your Ballotpedia API key", ExitCode.usage))
-      }
-      return readToStdout(
-        byId("ballotpedia").source,
-        {
-          apiKey,
-          ...some("baseUrl", flags.baseUrl),
-          ...many("datasets", flags.dataset),
-          ...some("format", flags.format)
-        },
-        format
-      )
-    })
-).pipe(
-  Command.withDescription(
-    "Download Ballotpedia bulk-data files and print one event per row (NDJSON): Candidate for candidates datasets, Endorsement for endorsements, DatasetRow for any other. The API key is read from BALLOTPEDIA_API_KEY and never printed."
-  ),
-  Command.withExamples([
-    {
-      command: "BALLOTPEDIA_API_KEY=... electfeed read ballotpedia --dataset 1098 --format csv",
-      description: "One dataset, downloaded as CSV"
-    }
-  ])
-)
-
-const read = Command.make("read").pipe(
-  Command.withDescription("Read one source ad hoc and print its events as NDJSON on stdout; no config file, no store."),
-  Command.withSubcommands([readCaSos, readBallotpedia])
-)
+  )
 
 const sync = Command.make("sync", { config: configFlag }, ({ config: file }) =>
   action(
     Effect.fn("Cli.sync")(function* (format: Format) {
-      const config = yield* AppConfig.load(file, installed)
-      const reports = yield* Sync.syncOnce(config.entries).pipe(
-        withServices(format, config.downloads),
-        withStore(config)
-      )
+      const config = yield* AppConfig.load(file, lookup)
+      const reports = yield* Sync.syncOnce(config.entries).pipe(withServices(format, config), withStore(config))
       for (const report of reports) yield* announce(format)(report)
       const failed = reports.filter((r) => r.error !== undefined)
       if (failed.length > 0) {
@@ -233,34 +145,65 @@ const sync = Command.make("sync", { config: configFlag }, ({ config: file }) =>
   )
 ).pipe(
   Command.withDescription(
-    "Read every source of the config file once and store what changed. Each batch is written with its checkpoint in one transaction, so an interrupted sync resumes where it stopped and never stores a row twice."
+    [
+      "Read every source of the config file once and store what changed. Each batch is written with its checkpoint in one transaction, so an interrupted sync resumes where it stopped and never stores a row twice.",
+      "",
+      "  The config file (`electfeed init` writes this one):",
+      "",
+      ...Init.configText(builtin, () => true)
+        .trimEnd()
+        .split("\n")
+        .map((line) => `    ${line}`)
+    ].join("\n")
   ),
   Command.withExamples([
     { command: "electfeed sync --config electfeed.yaml", description: "One pass over every source" }
   ])
 )
 
-const poll = Command.make("poll", { config: configFlag }, ({ config: file }) =>
-  // Untraced, as `Sync.poll` is: a span would stay open all night.
-  action(
-    Effect.fnUntraced(function* (format: Format) {
-      const config = yield* AppConfig.load(file, installed)
-      yield* Effect.logInfo(
-        `polling ${config.entries.map((e) => `${e.source.id} every ${cadence(e.every)}`).join(", ")}; Ctrl-C stops after the transaction in flight`
-      )
-      yield* Sync.poll(config.entries, announce(format)).pipe(withServices(format, config.downloads), withStore(config))
-    })
-  )
+const runnerFlag = Flag.String("runner").pipe(
+  Flag.withMetavar("HOST:PORT"),
+  Flag.withDescription(
+    "Join the cluster of the config's PostgreSQL store as a runner listening at HOST:PORT (where the other runners reach it): each source is polled by one runner at a time, and moves to another when its runner dies"
+  ),
+  Flag.optional
+)
+
+const poll = Command.make(
+  "poll",
+  { config: configFlag, runner: runnerFlag, ...ServeCommands.serveFlags },
+  ({ config: file, runner, ...serving }) =>
+    // Untraced, as `Sync.poll` is: a span would stay open all night.
+    action(
+      Effect.fnUntraced(function* (format: Format) {
+        const config = yield* AppConfig.load(file, lookup)
+        yield* Effect.logInfo(
+          `polling ${config.entries.map((e) => `${e.source.id} every ${cadence(e.every)}`).join(", ")}; Ctrl-C stops after the transaction in flight`
+        )
+        const polling = Effect.gen(function* () {
+          if (Option.isNone(runner)) return yield* Sync.poll(config.entries, announce(format))
+          // Loaded only for a runner: the cluster's modules cost a single process nothing.
+          const Runner = yield* Effect.promise(() => import("./cluster/Runner.ts"))
+          const address = Runner.parseAddress(runner.value)
+          if (Result.isFailure(address)) {
+            return yield* Effect.fail(new Fatal(`electfeed: ${address.failure}`, ExitCode.usage))
+          }
+          return yield* Runner.run(config, file, address.success, announce(format))
+        })
+        yield* polling.pipe(withServices(format, config), ServeCommands.withServer(serving, config))
+      })
+    )
 ).pipe(
   Command.withDescription(
-    "Election-night mode: read each source on its own cadence (the config's `every`, e.g. CA SOS every 60 seconds, Ballotpedia daily) until stopped, one line per poll. A poll where nothing changed writes nothing."
+    "Election-night mode: read each source on its own cadence (the config's `every`, e.g. CA SOS every 60 seconds, Ballotpedia daily) until stopped, one line per poll. A poll where nothing changed writes nothing. With --runner, several processes (on one machine or many) share the sources, each polled by one of them at a time (see README: Running on several machines)."
   )
 )
 
 const status = Command.make("status", { config: configFlag }, ({ config: file }) =>
   action(
     Effect.fn("Cli.status")(function* () {
-      const config = yield* AppConfig.load(file, installed)
+      // The store alone: no source is loaded, no secret needed.
+      const config = yield* AppConfig.load(file, undefined)
       const rows = yield* Effect.gen(function* () {
         const store = yield* Store
         return yield* store.status
@@ -285,34 +228,108 @@ const status = Command.make("status", { config: configFlag }, ({ config: file })
   )
 )
 
-const sources = Command.make("sources", {}, () =>
-  action(() =>
-    Effect.forEach(installed, ({ every, secrets, source }) =>
-      Effect.gen(function* () {
-        const catalog = yield* Option.match(defaultsOf(source), {
-          onNone: () => Effect.succeedNone,
-          onSome: (config) => source.catalog(config).pipe(Effect.provide(Source.layer), Effect.option)
-        })
-        yield* Stdout.lines(
-          `${source.id}  (${source.connector})`,
-          `  ${source.description}`,
-          `  polled every ${cadence(every)} by default${
-            Object.keys(secrets).length > 0 ? `; secrets from ${Object.values(secrets).join(", ")}` : ""
-          }`,
-          ...(Option.isSome(catalog)
-            ? catalog.value.map((s) => `  stream ${s.name}: ${s.kind}, ${s.mode}, keyed by ${s.key}. ${s.description}`)
-            : [
-                `  streams: one per dataset, listed by the API at run time (see \`electfeed read ${source.id} --help\`)`
-              ])
-        )
+const sources = Command.make(
+  "sources",
+  {
+    config: Flag.String("config").pipe(
+      Flag.withAlias("c"),
+      Flag.withMetavar("FILE"),
+      Flag.withDescription("Also list the sources this config file uses (default electfeed.yaml, when it exists)"),
+      Flag.optional
+    )
+  },
+  ({ config }) =>
+    action(
+      Effect.fn("Cli.sources")(function* () {
+        const file = Option.getOrElse(config, () => "electfeed.yaml")
+        const plugins = Option.isSome(config) || fs.existsSync(file) ? yield* SourceList.configured(file) : []
+        for (const { installed, name } of [...builtin.map((b) => ({ installed: b, name: b.source.id })), ...plugins]) {
+          yield* Stdout.lines(...(yield* SourceList.describe(installed, name)))
+        }
       })
     )
+).pipe(
+  Command.withDescription(
+    "The built-in sources and those the config file uses, with their streams, cadence, secrets and config keys."
   )
-).pipe(Command.withDescription("The installed sources and their streams."))
+)
 
-/** The config a source has with no settings at all, if it can have one (no required settings). */
-const defaultsOf = (source: Source.Any): Option.Option<unknown> =>
-  Schema.decodeUnknownOption(source.configSchema as Schema.Decoder<unknown>)({})
+const simulate = Command.make(
+  "simulate",
+  {
+    source: Argument.String("source").pipe(
+      Argument.withDescription("A built-in id, an installed connector package, or a connector of the workspace")
+    ),
+    port: Flag.Int("port").pipe(
+      Flag.withMetavar("N"),
+      Flag.withDescription("The port on 127.0.0.1 (default: any free one)"),
+      Flag.optional
+    ),
+    timeline: Flag.Boolean("timeline").pipe(
+      Flag.withDescription("Start at the first update of election night and move on to the next one every --every"),
+      Flag.withDefault(false)
+    ),
+    every: Flag.String("every").pipe(
+      Flag.withMetavar("DURATION"),
+      Flag.withDescription("How long each update of --timeline is served (default 30 seconds)"),
+      Flag.mapTryCatch(
+        (text) => Option.getOrThrow(Option.filter(Duration.fromInput(text as Duration.Input), Duration.isPositive)),
+        () => "expected a duration such as 30 seconds"
+      ),
+      Flag.withDefault(Simulate.defaultEvery)
+    )
+  },
+  ({ every, port, source, timeline }) =>
+    action(
+      Effect.fn("Cli.simulate")(function* () {
+        const installed = yield* Plugins.resolve(source, [process.cwd()])
+        return yield* Simulate.run(installed, { port, timeline, every })
+      })
+    )
+).pipe(
+  Command.withDescription(
+    "Serve a connector's API simulator on 127.0.0.1 until stopped (Ctrl-C): prints its base URL, for `electfeed read <id> --base-url URL` or a config's baseUrl."
+  ),
+  Command.withExamples([
+    { command: "electfeed simulate ca-sos --port 8080", description: "The CA SOS API with final results" },
+    {
+      command: "electfeed simulate ca-sos --timeline --every '10 seconds'",
+      description: "Election night, a new update every 10 seconds"
+    }
+  ])
+)
+
+const init = Command.make(
+  "init",
+  {
+    output: Flag.String("output").pipe(
+      Flag.withAlias("o"),
+      Flag.withMetavar("FILE"),
+      Flag.withDescription("Where to write the config (default electfeed.yaml); an existing file is never replaced"),
+      Flag.withDefault("electfeed.yaml")
+    ),
+    use: Flag.String("use").pipe(
+      Flag.withMetavar("PACKAGE"),
+      Flag.withDescription("Also configure this installed connector package or workspace connector (repeatable)"),
+      Flag.atLeast(0)
+    )
+  },
+  ({ output, use }) =>
+    action(
+      Effect.fn("Cli.init")(function* () {
+        const plugins = yield* Effect.forEach(use, (name) => Plugins.resolve(name, [process.cwd()]))
+        yield* Init.write(
+          output,
+          Init.configText([...builtin, ...plugins], (i) => builtin.includes(i))
+        )
+        yield* Effect.logInfo(`wrote ${output}: edit its sources, then run electfeed sync --config ${output}`)
+      })
+    )
+).pipe(
+  Command.withDescription(
+    "Write a commented config file for the built-in connectors (and the --use ones), every setting listed."
+  )
+)
 
 const demo = Command.make(
   "demo",
@@ -321,22 +338,71 @@ const demo = Command.make(
       Flag.withMetavar("PATH|URL"),
       Flag.withDescription("Where the demo stores its feed (default .electfeed/demo.db, started afresh)"),
       Flag.withDefault(".electfeed/demo.db")
-    )
+    ),
+    serve: Flag.Boolean("serve").pipe(
+      Flag.withDescription("Then keep the results page up (and print its URL) until stopped"),
+      Flag.withDefault(false)
+    ),
+    port: ServeCommands.portFlag
   },
-  ({ store }) => action((logFormat) => Demo.run({ store, logFormat }))
+  ({ port, serve, store }) => action((logFormat) => Demo.run({ store, logFormat, ...(serve ? { serve: port } : {}) }))
 ).pipe(
   Command.withDescription(
     "A short election night on this machine: starts the CA SOS and Ballotpedia simulators on 127.0.0.1, loads a Ballotpedia candidates dataset, polls the CA SOS timeline from zero to final (with the pre-election test-data reset), stores it all in SQLite and prints a summary."
   )
 )
 
-const root = Command.make("electfeed").pipe(
-  Command.withDescription(
-    "One feed from many election-data sources: read a source ad hoc, sync every configured source into SQLite or PostgreSQL, or poll them through election night."
-  ),
-  Command.withSubcommands([read, sync, poll, status, sources, demo]),
-  Command.withGlobalFlags([LogFormat])
-)
+const rootOf = (readable: ReadonlyArray<readonly [name: string, installed: Installed]>) =>
+  Command.make("electfeed").pipe(
+    Command.withDescription(
+      "One feed from many election-data sources: read a source ad hoc, sync every configured source into SQLite or PostgreSQL, or poll them through election night."
+    ),
+    Command.withSubcommands([
+      readCommand(readable),
+      sync,
+      poll,
+      status,
+      ...Changes.commands<WithLogFormat>({
+        config: configFlag,
+        // The store alone: following changes needs no source and no secret.
+        load: (file) => AppConfig.load(file, undefined),
+        action,
+        withStore,
+        usage: (message) => Effect.fail(new Fatal(`electfeed: ${message}`, ExitCode.usage))
+      }),
+      ...ServeCommands.commands<WithLogFormat>({
+        config: configFlag,
+        // The store alone: no source is loaded, no secret needed.
+        load: (file) => AppConfig.load(file, undefined),
+        action,
+        withStore,
+        usage: (message) => Effect.fail(new Fatal(`electfeed: ${message}`, ExitCode.usage))
+      }),
+      Export.command<WithLogFormat>({ config: configFlag, action, withStore }),
+      sources,
+      simulate,
+      init,
+      demo
+    ]),
+    Command.withGlobalFlags([LogFormat])
+  )
+
+/**
+ * The source `args` read when it is not a built-in one (`read @acme/electfeed-georgia …`, `read acme`),
+ * so that its subcommand, made from its flags, can be added before the command line is parsed.
+ */
+const pluginToRead = (args: ReadonlyArray<string>): Option.Option<string> => {
+  // Skips the global flags (and their values) before the command.
+  let at = 0
+  while (at < args.length && args[at]!.startsWith("-")) at += args[at]!.includes("=") ? 1 : 2
+  const name = args[at + 1]
+  return args[at] === "read" &&
+    name !== undefined &&
+    !name.startsWith("-") &&
+    !builtin.some((b) => b.source.id === name)
+    ? Option.some(name)
+    : Option.none()
+}
 
 /**
  * Runs the command line `args` (without the node and script paths). Every failure comes out as a
@@ -346,6 +412,10 @@ const root = Command.make("electfeed").pipe(
  * @category running
  */
 export const run = (args: ReadonlyArray<string>) =>
-  Command.runWith(root, { version: "0.1.0" })(args).pipe(
-    Effect.catchIf(CliError.isCliError, () => Effect.fail(new Fatal("", ExitCode.usage)))
-  )
+  Effect.gen(function* () {
+    const plugin = pluginToRead(args)
+    const readable = builtin.map((installed) => [installed.source.id, installed] as const)
+    if (Option.isSome(plugin))
+      readable.push([plugin.value, yield* fatal(Plugins.resolve(plugin.value, [process.cwd()]))])
+    return yield* Command.runWith(rootOf(readable), { version: "0.1.0" })(args)
+  }).pipe(Effect.catchIf(CliError.isCliError, () => Effect.fail(new Fatal("", ExitCode.usage))))

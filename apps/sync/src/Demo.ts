@@ -14,11 +14,14 @@ import * as Ballotpedia from "@electfeed/ballotpedia"
 import * as BallotpediaTesting from "@electfeed/ballotpedia/testing"
 import * as CaSos from "@electfeed/ca-sos"
 import * as CaSosTesting from "@electfeed/ca-sos/testing"
-import { Download, type Feed, Progress, Source, type SourceError } from "@electfeed/core"
-import { Duration, Effect } from "effect"
+import { Download, Progress, Source, type SourceError } from "@electfeed/core"
+import { Duration, Effect, Layer } from "effect"
 import { type LogFormat, progressReporter, reportLine } from "./Output.ts"
+import * as Results from "./Results.ts"
 import * as Stdout from "./Stdout.ts"
 import * as Sync from "./Sync.ts"
+import { Queries } from "./serve/Queries.ts"
+import * as Server from "./serve/Server.ts"
 import { type LeaseBusy, Store, type StoreError } from "./store/Store.ts"
 
 /**
@@ -29,6 +32,13 @@ export interface DemoOptions {
   /** The store: a SQLite file (started afresh) or a PostgreSQL URL. */
   readonly store: string
   readonly logFormat: LogFormat
+  /**
+   * Keep the results page up after the election night, on this port (0 for any free one), until
+   * stopped.
+   *
+   * @since 0.2.0
+   */
+  readonly serve?: number | undefined
 }
 
 const candidatesDataset = "1253"
@@ -43,59 +53,20 @@ const startAfresh = (store: string) =>
     for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true })
   })
 
-const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width))
-
-const sorted = (contest: Feed.ContestResult) => [...contest.selections].sort((a, b) => b.votes - a.votes)
-
-const margin = (contest: Feed.ContestResult): number => {
-  const [first, second] = sorted(contest)
-  return first === undefined ? 0 : first.percent - (second?.percent ?? 0)
-}
-
-const leaderOf = (contest: Feed.ContestResult): string => {
-  const [first, second] = sorted(contest)
-  if (first === undefined || first.votes === 0) return "no votes yet"
-  return `${first.name} ${first.percent.toFixed(1)}%${second === undefined ? " (unopposed)" : ` (+${margin(contest).toFixed(1)})`}`
-}
-
-const row = (label: string, contest: Feed.ContestResult) =>
-  `  ${pad(label.replace(/ - (Statewide|Districtwide) Results$/, ""), 54)} ${pad(leaderOf(contest), 42)} ${contest.reporting.percent.toFixed(1).padStart(5)}%`
-
 const summary = Effect.fn("Demo.summary")(function* (rounds: ReadonlyArray<Sync.Report>, store: string) {
   const feed = yield* Store
-  const contests = (yield* feed.entities(CaSos.source.id, "ContestResult")).map((e) => e.data as Feed.ContestResult)
+  const contests = (yield* (yield* Queries).contests({ source: CaSos.source.id })).rows
   const count = (kind: string) => Effect.map(feed.entities(Ballotpedia.source.id, kind), (rows) => rows.length)
   const loaded = {
     candidates: yield* count("Candidate"),
     endorsements: yield* count("Endorsement"),
     rows: yield* count("DatasetRow")
   }
-  const statewide = contests.filter((c) => c.jurisdiction.district === null && c.jurisdiction.county === null)
-  const offices = statewide.filter((c) => c.contestKind === "candidate" && c.party === null)
-  const primaries = statewide.filter((c) => c.contestKind === "candidate" && c.party !== null)
-  const measures = statewide
-    .filter((c) => c.measure !== undefined)
-    .sort((a, b) => Number(a.measure!.number) - Number(b.measure!.number))
-  const retention = contests.filter((c) => c.contestKind === "retention")
-  const retained = retention.filter((c) => sorted(c)[0]?.name === "Yes").length
-  const districts = contests.filter((c) => c.jurisdiction.district !== null && c.contestKind === "candidate")
-  const closest = [...districts]
-    .filter((c) => c.selections.length > 1)
-    .sort((a, b) => margin(a) - margin(b))
-    .slice(0, 5)
   const lines = [
     "",
     "Election night summary",
     "======================",
-    `${pad("Statewide offices", 56)} ${pad("Leading (margin in points)", 42)} Reporting`,
-    ...offices.sort((a, b) => a.title.localeCompare(b.title)).map((c) => row(c.title, c)),
-    "Presidential primaries",
-    ...primaries.map((c) => row(c.title, c)),
-    "Ballot measures",
-    ...measures.map((c) => row(`Prop ${c.measure!.number}: ${c.measure!.title}`, c)),
-    "Closest district contests",
-    ...closest.map((c) => row(c.title, c)),
-    `Judicial retention: ${retained} of ${retention.length} justices retained`,
+    ...Results.table(contests, { summary: true }),
     "",
     "Changes seen per poll (CA SOS)",
     ...rounds.map(
@@ -107,7 +78,7 @@ const summary = Effect.fn("Demo.summary")(function* (rounds: ReadonlyArray<Sync.
     "",
     `Ballotpedia: ${loaded.candidates} candidates, ${loaded.endorsements} endorsements, ${loaded.rows} other rows loaded`,
     `${contests.length} contests and their history stored in ${store}`,
-    "Next: `./pnpm electfeed --help`; `./pnpm electfeed status --help`; the README's Configuration section."
+    "Next: `./pnpm electfeed results --help`; `./pnpm electfeed serve --help`; the README's Configuration section."
   ]
   yield* Stdout.lines(...lines)
 })
@@ -120,7 +91,7 @@ const summary = Effect.fn("Demo.summary")(function* (rounds: ReadonlyArray<Sync.
  */
 export const run = (
   options: DemoOptions
-): Effect.Effect<void, SourceError.SourceError | StoreError | LeaseBusy | Stdout.OutputError> =>
+): Effect.Effect<void, SourceError.SourceError | StoreError | LeaseBusy | Stdout.OutputError | Server.ServeError> =>
   Effect.andThen(
     // Before the store is opened: removing an open SQLite file would leave the demo writing to a ghost.
     startAfresh(options.store),
@@ -175,8 +146,13 @@ export const run = (
         if (round!.error !== undefined) return yield* Effect.fail(round!.error)
       }
       yield* summary(rounds, options.store)
+      if (options.serve !== undefined) {
+        const url = yield* Server.start({ port: options.serve })
+        yield* Stdout.lines("", `Results page: ${url}/ (Ctrl-C stops it)`)
+        return yield* Effect.never
+      }
     }).pipe(
-      Effect.provide(Store.layer({ url: options.store })),
+      Effect.provide(Layer.provideMerge(Queries.layer, Store.layer({ url: options.store }))),
       Effect.provideService(Progress.ProgressReporter, progressReporter(options.logFormat)),
       Effect.provideService(Download.DownloadDirectory, path.resolve(path.dirname(options.store), "downloads")),
       Effect.provide(Source.layer),

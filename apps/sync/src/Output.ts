@@ -6,6 +6,7 @@
  */
 import { Progress } from "@electfeed/core"
 import { Console, Duration, Effect, Layer, Logger } from "effect"
+import { changedContests } from "./Results.ts"
 import type { Report } from "./Sync.ts"
 
 /**
@@ -105,7 +106,8 @@ export const progressReporter = (format: LogFormat, stream: NodeJS.WriteStream =
 }
 
 /**
- * One line for one read of a source: `ca-sos: 3 changed (1 regressed), 2 added, 58 unchanged in 1.2 s`.
+ * One line for one read of a source: `ca-sos: 3 changed (1 regressed), 2 added, 58 unchanged in 1.2 s`, then
+ * the first contests that changed with their leader and percent reporting (see `Results.changedContests`).
  *
  * @since 0.1.0
  * @category formatting
@@ -119,7 +121,8 @@ export const reportLine = (report: Report, round?: number): string => {
   if (report.skipped > 0) parts.push(`${report.skipped} malformed rows skipped`)
   const head = `${report.source}${round === undefined ? "" : ` poll ${round}`}`
   const tail = report.error === undefined ? "" : `; failed: ${report.error.message}`
-  return `${head}: ${parts.join(", ")} in ${Progress.formatDuration(report.millis)}${tail}`
+  const contests = changedContests(report.changes, report.added + report.changed)
+  return `${head}: ${parts.join(", ")} in ${Progress.formatDuration(report.millis)}${contests === "" ? "" : `; ${contests}`}${tail}`
 }
 
 /**

@@ -1,33 +1,43 @@
 /**
- * The sources this app can read. Adding a connector to the app is one entry here (and a subcommand of
- * `read` in `Cli.ts` for its ad-hoc flags).
+ * The sources built into this app. Everything the app needs to know of a source (its description,
+ * secrets, cadence and command-line flags) comes from the source itself; any other connector is loaded
+ * as a plugin (see `Plugins.ts`).
  *
  * @since 0.1.0
  */
 import * as Ballotpedia from "@electfeed/ballotpedia"
 import * as CaSos from "@electfeed/ca-sos"
-import { Duration } from "effect"
-import type { Installed } from "./AppConfig.ts"
+import * as Clarity from "@electfeed/clarity"
+import type { Source } from "@electfeed/core"
 
 /**
- * Every installed source, with its secrets' environment variables and its default poll cadence.
+ * A source the app can read, and where its package was found.
  *
  * @since 0.1.0
- * @category registry
+ * @category models
  */
-export const installed: ReadonlyArray<Installed> = [
-  { source: CaSos.source, secrets: {}, every: Duration.seconds(60) },
-  { source: Ballotpedia.source, secrets: { apiKey: "BALLOTPEDIA_API_KEY" }, every: Duration.hours(24) }
-]
-
-/**
- * The installed source with this id.
- *
- * @since 0.1.0
- * @category registry
- */
-export const byId = (id: string): Installed => {
-  const found = installed.find((entry) => entry.source.id === id)
-  if (found === undefined) throw new Error(`no installed source ${id}`)
-  return found
+export interface Installed {
+  readonly source: Source.Any
+  /** Its package's name, e.g. `@electfeed/ca-sos`. */
+  readonly packageName: string
+  /** A file its package is resolved from (its entry, or this app for a built-in one): its simulator is looked for from there. */
+  readonly entry: string
 }
+
+const installed = (source: Source.Any, packageName: string): Installed => ({
+  source,
+  packageName,
+  entry: import.meta.filename
+})
+
+/**
+ * The built-in sources.
+ *
+ * @since 0.2.0
+ * @category registry
+ */
+export const builtin: ReadonlyArray<Installed> = [
+  installed(CaSos.source, "@electfeed/ca-sos"),
+  installed(Ballotpedia.source, "@electfeed/ballotpedia"),
+  installed(Clarity.source, "@electfeed/clarity")
+]

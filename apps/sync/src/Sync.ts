@@ -45,7 +45,10 @@ export interface Report {
   readonly unchanged: number
   /** Rows the source reported malformed, and events the store could not keep. */
   readonly skipped: number
-  /** The events stored, marked `added` / `changed` / `regressed`. */
+  /**
+   * The events stored, marked `added` / `changed` / `regressed`: every one with `keepChanges`, else the
+   * first few contests (the poll line names them).
+   */
   readonly changes: ReadonlyArray<Feed.FeedEvent>
   /** Why the read failed, or why it could not start (another process writing the source). */
   readonly error: SourceError.SourceError | LeaseBusy | undefined
@@ -68,6 +71,9 @@ export interface SyncOptions {
  * are stored without waiting (idempotently, so a rerun does not store them twice either).
  */
 const heldSkippedRows = 10_000
+
+/** The contests a report keeps without `keepChanges`: its poll line names them. */
+const namedContests = 3
 
 const nothingRead = { events: 0, added: 0, changed: 0, regressed: 0, unchanged: 0, skipped: 0 }
 
@@ -103,7 +109,8 @@ const syncEntry = Effect.fn("Sync.syncEntry")(function* (
         if (change.change === "added") report.added++
         else report.changed++
         if (change.regressed === true) report.regressed++
-        if (options?.keepChanges === true) report.changes.push(change)
+        if (options?.keepChanges === true || (change.kind === "ContestResult" && report.changes.length < namedContests))
+          report.changes.push(change)
       }
       yield* Effect.logDebug(
         `${source}: stored ${batch.events.length} events, ${written.skipped} kept aside` +
@@ -181,14 +188,22 @@ export const poll = <E, R>(
   onReport: (report: Report, round: number) => Effect.Effect<void, E, R>,
   options?: SyncOptions
 ) =>
-  Effect.forEach(
-    entries,
-    (entry) => {
-      let round = 0
-      return syncOnce([entry], options).pipe(
-        Effect.flatMap(([report]) => onReport(report!, ++round)),
-        Effect.repeat(Schedule.spaced(entry.every))
-      )
-    },
-    { concurrency: "unbounded", discard: true }
+  Effect.forEach(entries, (entry) => pollEntry(entry, onReport, options), { concurrency: "unbounded", discard: true })
+
+/**
+ * The poll loop of one entry (see {@link poll}): what a cluster runs as the entry's singleton.
+ *
+ * @since 0.2.0
+ * @category sync
+ */
+export const pollEntry = <E, R>(
+  entry: Entry,
+  onReport: (report: Report, round: number) => Effect.Effect<void, E, R>,
+  options?: SyncOptions
+) => {
+  let round = 0
+  return syncOnce([entry], options).pipe(
+    Effect.flatMap(([report]) => onReport(report!, ++round)),
+    Effect.repeat(Schedule.spaced(entry.every))
   )
+}

@@ -12,7 +12,13 @@
 export * as AppConfig from "./AppConfig.ts"
 
 /**
- * The installed sources.
+ * Connector packages loaded by name, as plugins.
+ *
+ * @since 0.2.0
+ */
+export * as Plugins from "./Plugins.ts"
+/**
+ * The built-in sources.
  *
  * @since 0.1.0
  */

@@ -99,7 +99,7 @@ describe("electfeed", () => {
     assert.include(run.stderr, "not found")
   })
 
-  it("rejects a malformed config in one paragraph naming the keys, and writes nothing", async () => {
+  it("rejects a malformed config with one line per problem naming its key, and writes nothing", async () => {
     const dir = workdir()
     const config = path.join(dir, "electfeed.yaml")
     fs.writeFileSync(
@@ -117,11 +117,12 @@ describe("electfeed", () => {
     )
     const run = await electfeed(["sync", "--config", config], { cwd: dir })
     assert.strictEqual(run.code, 2)
-    const message = run.stderr.trim()
-    assert.lengthOf(message.split("\n"), 1)
-    assert.include(message, "sources.ca-sos.every")
-    assert.include(message, "sources.ca-sos.config.format")
-    assert.include(message, "sources.ca-sos.config.endpont")
+    const [header, ...problems] = run.stderr.trim().split("\n")
+    assert.include(header, "electfeed.yaml is not a usable config")
+    assert.lengthOf(problems, 3, run.stderr)
+    assert.match(problems[0]!, /^ {2}sources\.ca-sos\.every: /)
+    assert.isTrue(problems.some((line) => line.startsWith("  sources.ca-sos.config.format: ")))
+    assert.isTrue(problems.some((line) => line.startsWith("  sources.ca-sos.config.endpont: ")))
     assert.strictEqual(fs.existsSync(path.join(dir, "feed.db")), false)
     const missing = await electfeed(["sync", "--config", path.join(dir, "nope.yaml")], { cwd: dir })
     assert.strictEqual(missing.code, 2)

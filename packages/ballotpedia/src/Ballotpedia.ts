@@ -87,6 +87,12 @@ export const source = Source.define({
   description:
     "Ballotpedia's bulk data (candidates, endorsements and other daily datasets), downloaded through its API",
   config: Config,
+  every: "24 hours",
+  secrets: { apiKey: "BALLOTPEDIA_API_KEY" },
+  flags: [
+    { name: "dataset", key: "datasets", metavar: "ID", description: "A dataset id (default: all of your account)" },
+    { name: "format", key: "format", description: "Which of the API's formats to read (both give the same events)" }
+  ],
   http: (config) => {
     const { baseUrl, rateLimit } = settingsOf(config)
     return { baseUrl, rateLimit, headers: { "x-api-key": config.apiKey }, retry: config.retry }

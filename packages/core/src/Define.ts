@@ -6,9 +6,10 @@
  *
  * @since 0.2.0
  */
-import { Effect, type Redacted, type Schema, Stream } from "effect"
+import { Duration, Effect, type Redacted, type Schema, Stream } from "effect"
 import type { EntityKind } from "./Feed.ts"
 import * as Http from "./Http.ts"
+import { coreVersion } from "./internal/coreVersion.ts"
 import type { RateLimitPolicy } from "./RateLimit.ts"
 import * as Retry from "./Retry.ts"
 import type * as Source from "./Source.ts"
@@ -70,6 +71,27 @@ export interface StreamDefinition<Config> {
 }
 
 /**
+ * A command-line flag for one config key, so a reader types `--endpoint /returns/governor` rather than
+ * a config document: `{ name: "endpoint", key: "endpoints", metavar: "PATH", description: "…" }`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CliFlag<Key extends string = string> {
+  /** The flag without its dashes: `endpoint` for `--endpoint`. */
+  readonly name: string
+  /** The config key the flag sets. */
+  readonly key: Key
+  /** What the value is, in help: `PATH`, `ID`. Default `VALUE`. */
+  readonly metavar?: string | undefined
+  readonly description: string
+  /** Whether the flag may be given several times, each value one item of the key's list. Default: whether the key holds a list. */
+  readonly repeatable?: boolean | undefined
+}
+
+type Keys<Encoded> = Extract<keyof Encoded, string>
+
+/**
  * A source, declared.
  *
  * @since 0.2.0
@@ -83,9 +105,19 @@ export interface Definition<Config, Encoded> {
    * and the user agent. A name or version that is missing or malformed throws when the source is defined.
    */
   readonly package: { readonly name: string; readonly version: string }
+  /** One or two sentences for people: what the API is and what the source reads of it. */
   readonly description: string
   /** Decodes the config; core adds nothing to it. */
   readonly config: Schema.Codec<Config, Encoded>
+  /** How often an app polls the source when its config says nothing. Default 60 seconds. */
+  readonly every?: Duration.Input | undefined
+  /**
+   * Config keys that hold secrets, each with the environment variable an app reads it from, e.g.
+   * `{ apiKey: "BALLOTPEDIA_API_KEY" }`: an app never takes them from a file or a flag. Default none.
+   */
+  readonly secrets?: Readonly<Partial<Record<NoInfer<Keys<Encoded>>, string>>> | undefined
+  /** Command-line flags for config keys, for ad-hoc reads. Default none. */
+  readonly flags?: ReadonlyArray<CliFlag<NoInfer<Keys<Encoded>>>> | undefined
   readonly http: (config: Config) => HttpSettings
   /**
    * The streams by name; or, for a source whose streams the API lists (one per dataset, say), an effect
@@ -172,6 +204,11 @@ export const define = <Config, Encoded>(definition: Definition<Config, Encoded>)
     connector,
     description: definition.description,
     configSchema: definition.config,
+    every: Duration.fromInputUnsafe(definition.every ?? "60 seconds"),
+    // Only the keys given are present, each with its variable.
+    secrets: (definition.secrets ?? {}) as Readonly<Record<string, string>>,
+    flags: definition.flags ?? [],
+    core: coreVersion,
     catalog: (config) =>
       typeof declared === "function"
         ? Effect.map(resolve(config), ({ catalog }) => catalog)

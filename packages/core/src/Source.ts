@@ -13,13 +13,15 @@
  * @since 0.1.0
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Effect, type FileSystem, Layer, Schema, Stream } from "effect"
+import { Duration, Effect, type FileSystem, Layer, Schema, Stream } from "effect"
 import type { Row, RowOutcome } from "./Decoding.ts"
 import * as Define from "./Define.ts"
 import { EntityKind, type FeedEvent } from "./Feed.ts"
 import * as Http from "./Http.ts"
 import * as Bulk from "./internal/bulk.ts"
+import * as CoreVersion from "./internal/coreVersion.ts"
 import * as Snapshot from "./internal/snapshot.ts"
+import * as Versioned from "./internal/versioned.ts"
 import { ConfigError, type DecodeError, type SourceError } from "./SourceError.ts"
 
 /**
@@ -131,6 +133,31 @@ export interface Source<Config, Encoded = unknown> {
   /** Whether `config` can be used: credentials accepted, API reachable. */
   readonly check: (config: Config) => Effect.Effect<void, SourceError, Services>
   readonly read: (config: Config, options?: ReadOptions) => Stream.Stream<ReadItem, SourceError, Services>
+  /**
+   * How often an app polls the source when its config says nothing.
+   *
+   * @since 0.2.0
+   */
+  readonly every: Duration.Duration
+  /**
+   * Config keys that hold secrets, each with the environment variable an app reads it from.
+   *
+   * @since 0.2.0
+   */
+  readonly secrets: Readonly<Record<string, string>>
+  /**
+   * Command-line flags for config keys, for ad-hoc reads.
+   *
+   * @since 0.2.0
+   */
+  readonly flags: ReadonlyArray<Define.CliFlag>
+  /**
+   * The version of `@electfeed/core` that made the source: an app refuses one of another major
+   * ({@link isCompatibleCore}).
+   *
+   * @since 0.2.0
+   */
+  readonly core: string
 }
 
 /**
@@ -142,12 +169,47 @@ export interface Source<Config, Encoded = unknown> {
 export type Any = Source<any, any>
 
 /**
- * Declares a source, keeping its types.
+ * What a source says about itself besides reading: {@link make} gives defaults for all of it but `core`,
+ * which it stamps.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Metadata = "every" | "secrets" | "flags" | "core"
+
+/**
+ * Declares a source, keeping its types: polled every 60 seconds, no secrets and no flags unless it says
+ * otherwise, stamped with this core's version.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = <Config, Encoded>(source: Source<Config, Encoded>): Source<Config, Encoded> => source
+export const make = <Config, Encoded>(
+  source: Omit<Source<Config, Encoded>, Metadata> & Partial<Omit<Pick<Source<Config, Encoded>, Metadata>, "core">>
+): Source<Config, Encoded> => ({
+  every: Duration.seconds(60),
+  secrets: {},
+  flags: [],
+  ...source,
+  core: CoreVersion.coreVersion
+})
+
+/**
+ * The version of this `@electfeed/core`.
+ *
+ * @since 0.2.0
+ * @category versions
+ */
+export const coreVersion: string = CoreVersion.coreVersion
+
+/**
+ * Whether a source made by core `version` (its `core`) runs on this core: the same major, and below
+ * 1.0.0 the same minor (semver's caret rule).
+ *
+ * @since 0.2.0
+ * @category versions
+ */
+export const isCompatibleCore: (version: unknown) => boolean = CoreVersion.isCompatible
 
 /**
  * The services every source runs on, with defaults: undici HTTP, the in-memory rate limiter, the Node
@@ -264,6 +326,16 @@ export const snapshot: typeof Snapshot.make = (options) => Snapshot.make(options
 export const bulk: typeof Bulk.make = (options) => Bulk.make(options)
 
 /**
+ * A stream of a large file named by a small version document (a `current_ver.txt`): the version is
+ * fetched on every read, an unchanged one downloads and emits nothing, and a new one's file is downloaded
+ * resumably and decoded by the connector as it streams from disk, with checkpoints every N entities.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const versioned: typeof Versioned.make = (options) => Versioned.make(options)
+
+/**
  * Told what became of each snapshot request (`decoded`, `not-modified`, `same-body`): how a test sees
  * that an unchanged document was not decoded.
  *
@@ -277,6 +349,7 @@ export const SnapshotListener = Snapshot.SnapshotListener
  * @category models
  */
 export type {
+  CliFlag,
   Definition,
   HttpSettings,
   StreamContext,
@@ -302,3 +375,9 @@ export type { Entity } from "./internal/entities.ts"
  * @category models
  */
 export type { BodyDecoder, SnapshotContext, SnapshotEvent, SnapshotOptions } from "./internal/snapshot.ts"
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type { VersionedContext, VersionedOptions, VersionedSettings } from "./internal/versioned.ts"

@@ -32,6 +32,7 @@ export const source = Source.define({
   package: pkg,
   description: "Example State",
   config: Config.Config,
+  // api-key: secrets: { apiKey: "EXAMPLE_STATE_API_KEY" },
   http: (config) => ({
     baseUrl: config.baseUrl,
     // api-key: headers: { "x-api-key": config.apiKey },

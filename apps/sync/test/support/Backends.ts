@@ -13,10 +13,11 @@ import { SqlClient } from "effect/sql"
 
 export const postgresUrl = process.env["ELECTFEED_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test"
 
-const answers = (url: string) =>
+/** Whether a server takes connections at `url` within a second (`fallbackPort` when the URL has none). */
+export const answers = (url: string, fallbackPort = 5432) =>
   new Promise<boolean>((resolve) => {
     const { hostname, port } = new URL(url)
-    const socket = net.connect({ host: hostname, port: Number(port || 5432) })
+    const socket = net.connect({ host: hostname, port: Number(port || fallbackPort) })
     socket.setTimeout(1000)
     socket.once("connect", () => {
       socket.destroy()

@@ -133,7 +133,7 @@ export const make = Effect.fn("Http.makeClient")(function* (
     for (let redirects = 0; ; redirects++) {
       const from = fullUrl(current)
       const url = redactUrl(from)
-      const ticket = yield* gate.admit(hostOf(current.url))
+      const ticket = yield* gate.admit(hostOf(current.url), url)
       // The budget starts once the limiter lets the request go: its waits are ours, not the server's.
       deadline ??= (yield* Clock.currentTimeMillis) + Duration.toMillis(budget)
       const { response, observedAt, release } = yield* exchange(current, url, ticket, deadline, budget)

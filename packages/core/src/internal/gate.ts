@@ -2,8 +2,9 @@
 // after a 429. RateLimit.ts holds the public policy and layer.
 import { Duration, Effect } from "effect"
 import { RateLimiter } from "effect/persistence"
-import type { RateLimitPolicy } from "../RateLimit.ts"
+import { bucketOf, type RateLimitPolicy } from "../RateLimit.ts"
 import * as Retry from "../Retry.ts"
+import { Transient } from "../SourceError.ts"
 import { formatDuration } from "./format.ts"
 
 /** A ticket for one request: pass it back with the response's status through {@link Gate.report}. */
@@ -14,8 +15,11 @@ export interface Ticket {
 
 /** The limiter as one source sees it. */
 export interface Gate {
-  /** Waits until a request to `host` may go out. */
-  readonly admit: (host: string) => Effect.Effect<Ticket>
+  /**
+   * Waits until a request to `host` may go out. A limiter whose store fails (a shared store out of
+   * reach) fails the request as `Transient`, to be retried like any network failure.
+   */
+  readonly admit: (host: string, url: string) => Effect.Effect<Ticket, Transient>
   /**
    * Tells the limiter how the request went, so that a `429` slows later ones down; its `retryAfter` holds
    * the host back, for the gate's `maxPause` at most.
@@ -34,6 +38,7 @@ export const make = Effect.fnUntraced(function* (
 ): Effect.fn.Return<Gate, never, RateLimiter.RateLimiter> {
   const limiter = yield* RateLimiter.RateLimiter
   const window = Duration.fromInputUnsafe(policy.window)
+  const bucket = bucketOf(policy)
   const longestPause = Duration.fromInputUnsafe(maxPause)
   const pauseFor = (key: string, retryAfter: Duration.Duration | undefined) =>
     retryAfter === undefined || Duration.isLessThanOrEqualTo(retryAfter, longestPause)
@@ -45,32 +50,41 @@ export const make = Effect.fnUntraced(function* (
           ),
           longestPause
         )
-  const admit = Effect.fnUntraced(function* (host: string) {
-    const key = `${source}@${host}`
-    const { delay } = yield* limiter.consume({
-      key,
-      limit: policy.limit,
-      window,
-      algorithm: "token-bucket",
-      onExceeded: "delay"
-    })
-    if (Duration.isGreaterThan(delay, Duration.zero)) yield* Effect.sleep(delay)
-    const adaptive = yield* limiter.adaptiveConsume({
-      key,
-      tokens: 1,
-      fallbackLimit: policy.limit,
-      fallbackWindow: window
-    })
-    if (Duration.isGreaterThan(adaptive.delay, Duration.zero)) yield* Effect.sleep(adaptive.delay)
-    return { key, epoch: adaptive.epoch }
-  }, Effect.orDie)
+  const admit = Effect.fnUntraced(
+    function* (host: string, _url: string) {
+      const key = `${source}@${host}`
+      const { delay } = yield* limiter.consume({
+        key,
+        limit: bucket.limit,
+        window: bucket.window,
+        algorithm: "token-bucket",
+        onExceeded: "delay"
+      })
+      if (Duration.isGreaterThan(delay, Duration.zero)) yield* Effect.sleep(delay)
+      const adaptive = yield* limiter.adaptiveConsume({
+        key,
+        tokens: 1,
+        fallbackLimit: policy.limit,
+        fallbackWindow: window
+      })
+      if (Duration.isGreaterThan(adaptive.delay, Duration.zero)) yield* Effect.sleep(adaptive.delay)
+      return { key, epoch: adaptive.epoch }
+    },
+    (effect, _host, url) =>
+      Effect.mapError(
+        effect,
+        (error) =>
+          new Transient({ source, url, reason: "network", detail: `the rate limiter's store failed: ${error.message}` })
+      )
+  )
   const report = (ticket: Ticket, status: number, retryAfter: Duration.Duration | undefined) =>
     status === 429
       ? pauseFor(ticket.key, retryAfter).pipe(
           Effect.flatMap((pause) =>
             limiter.adaptiveFeedback({ key: ticket.key, epoch: ticket.epoch, tokens: 1, status, retryAfter: pause })
           ),
-          Effect.orDie
+          // The slow-down is lost, not the response: the next 429 asks for it again.
+          Effect.catch((error) => Effect.logWarning(`${ticket.key}: the rate limiter's store failed: ${error.message}`))
         )
       : Effect.void
   return { admit, report }

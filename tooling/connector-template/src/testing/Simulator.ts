@@ -26,17 +26,22 @@ import * as Data from "./Data.ts"
 export const serve = (options?: {
   // api-key: readonly apiKey?: string
   readonly results?: Wire.Results
+  /** Default: any free port. */
+  readonly port?: number
 }): Effect.Effect<Simulator.Simulator, never, Scope.Scope> =>
-  Simulator.serve((request) => {
-    // api-key: if (request.headers["x-api-key"] !== (options?.apiKey ?? defaultApiKey)) {
-    // api-key:   return { status: 401, headers: { "content-type": "application/json" }, body: '{"error":"invalid key"}' }
-    // api-key: }
-    if (request.method === Wire.results.method && request.path === Wire.results.url) {
-      return {
-        status: 200,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(options?.results ?? Data.results)
+  Simulator.serve(
+    (request) => {
+      // api-key: if (request.headers["x-api-key"] !== (options?.apiKey ?? defaultApiKey)) {
+      // api-key:   return { status: 401, headers: { "content-type": "application/json" }, body: '{"error":"invalid key"}' }
+      // api-key: }
+      if (request.method === Wire.results.method && request.path === Wire.results.url) {
+        return {
+          status: 200,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(options?.results ?? Data.results)
+        }
       }
-    }
-    return { status: 404, headers: { "content-type": "text/plain" }, body: "Not Found" }
-  })
+      return { status: 404, headers: { "content-type": "text/plain" }, body: "Not Found" }
+    },
+    options?.port === undefined ? undefined : { port: options.port }
+  )
