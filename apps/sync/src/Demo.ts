@@ -78,7 +78,7 @@ const summary = Effect.fn("Demo.summary")(function* (rounds: ReadonlyArray<Sync.
     "",
     `Ballotpedia: ${loaded.candidates} candidates, ${loaded.endorsements} endorsements, ${loaded.rows} other rows loaded`,
     `${contests.length} contests and their history stored in ${store}`,
-    "Next: `./pnpm electfeed results --help`; `./pnpm electfeed serve --help`; the README's Configuration section."
+    "Next: `./electfeed results --help`; `./electfeed serve --help`; the README's Configuration section."
   ]
   yield* Stdout.lines(...lines)
 })

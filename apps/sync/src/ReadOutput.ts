@@ -66,15 +66,7 @@ const aligned = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArra
 export const lines = (events: ReadonlyArray<Feed.FeedEvent>, output: Exclude<Output, "ndjson">): Array<string> => {
   const contests = events
     .filter((event): event is Feed.EventOf<"ContestResult"> => event.kind === "ContestResult")
-    .map((event) =>
-      Results.summarize({
-        source: event.source,
-        key: event.key,
-        contest: event.data,
-        observedAt: event.observedAt,
-        regressed: event.regressed === true
-      })
-    )
+    .map(Results.summarizeEvent)
   const others = fieldRows(events.filter((event) => event.kind !== "ContestResult"))
   const out: Array<string> = []
   if (contests.length > 0) out.push(...(output === "csv" ? Results.csv(contests) : Results.table(contests)))

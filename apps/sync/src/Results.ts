@@ -137,6 +137,21 @@ export const summarize = (stored: StoredContest): ContestSummary => {
   }
 }
 
+/**
+ * Sums up a contest as an event carries it (read, or a change just stored).
+ *
+ * @since 0.2.0
+ * @category summing up
+ */
+export const summarizeEvent = (event: Feed.EventOf<"ContestResult">): ContestSummary =>
+  summarize({
+    source: event.source,
+    key: event.key,
+    contest: event.data,
+    observedAt: event.observedAt,
+    regressed: event.regressed === true
+  })
+
 const measureNumber = (row: ContestSummary) => Number.parseFloat(row.contest.measure?.number ?? "") || 0
 
 /**
@@ -317,13 +332,7 @@ export const changedContests = (changes: ReadonlyArray<Feed.FeedEvent>, total: n
   if (named.length === 0) return ""
   const lines = named.map((event) => {
     if (event.change === "removed") return `${event.data.title}: removed`
-    const row = summarize({
-      source: event.source,
-      key: event.key,
-      contest: event.data,
-      observedAt: event.observedAt,
-      regressed: event.regressed === true
-    })
+    const row = summarizeEvent(event)
     const leader = row.leader === null ? "no votes yet" : `${row.leader.name} ${format.percent(row.leader.percent)}`
     return `${row.label}: ${leader}, ${format.percent(row.contest.reporting.percent)} reporting`
   })

@@ -22,17 +22,7 @@ describe("electfeed read --output", () => {
       .split("\n")
       .map((line) => JSON.parse(line))
     assert.isAbove(events.length, 0)
-    const expected = Results.csv(
-      events.map((event) =>
-        Results.summarize({
-          source: event.source,
-          key: event.key,
-          contest: event.data,
-          observedAt: event.observedAt,
-          regressed: event.regressed === true
-        })
-      )
-    )
+    const expected = Results.csv(events.map(Results.summarizeEvent))
     const csv = await electfeed([...args, "--output", "csv"])
     assert.strictEqual(csv.code, 0)
     assert.strictEqual(csv.stderr, "")

@@ -95,7 +95,7 @@ const rows = <Config, K extends EntityKind, Row>(
       }
       const prefix = options.keyPrefix?.(context)
       let bytes = 0
-      let handled = skip
+      const handled: Checkpoint.Count = { value: skip }
       let reported = Math.floor(skip / progressEvery)
       const checkpoint = (rows: number, complete: boolean) =>
         Source.checkpoint(context.stream, checkpointOf(file, rows, complete))
@@ -106,7 +106,7 @@ const rows = <Config, K extends EntityKind, Row>(
           phase: "parse",
           bytes,
           totalBytes: file.bytes,
-          rows: handled,
+          rows: handled.value,
           done
         })
       // Progress is looked at once per piece of the file read (rows lag by less than a piece): cheaper
@@ -124,8 +124,8 @@ const rows = <Config, K extends EntityKind, Row>(
         ),
         Stream.tap((chunk) => {
           bytes += chunk.byteLength
-          if (Math.floor(handled / progressEvery) === reported) return Effect.void
-          reported = Math.floor(handled / progressEvery)
+          if (Math.floor(handled.value / progressEvery) === reported) return Effect.void
+          reported = Math.floor(handled.value / progressEvery)
           return progress(false)
         })
       )
@@ -191,18 +191,9 @@ const rows = <Config, K extends EntityKind, Row>(
       }
       const items = Stream.mapArrayEffect(Stream.drop(outcomes, skip), itemsOf)
       // Each row gives exactly one item (an event or a skip), so counting items counts rows.
-      const withCheckpoints = Stream.mapArray(items, (chunk) => {
-        const before = handled
-        handled += chunk.length
-        if (Math.floor(handled / every) === Math.floor(before / every)) return chunk
-        return Arr.flatMap(
-          chunk,
-          (item, i): Arr.NonEmptyReadonlyArray<Source.ReadItem> =>
-            (before + i + 1) % every === 0 ? [item, checkpoint(before + i + 1, false)] : [item]
-        )
-      })
+      const withCheckpoints = Checkpoint.every(items, every, handled, (rows) => checkpoint(rows, false))
       const end = Effect.suspend(() =>
-        failure === undefined ? Effect.as(progress(true), checkpoint(handled, true)) : Effect.fail(failure)
+        failure === undefined ? Effect.as(progress(true), checkpoint(handled.value, true)) : Effect.fail(failure)
       )
       return Stream.concat(withCheckpoints, Stream.fromEffect(end))
     })

@@ -1,8 +1,9 @@
 /**
  * The checkpoints of defined sources: one schema owned by core, validated when read back.
  */
-import { Effect, Option, Schema } from "effect"
+import { Array as Arr, Effect, Option, Schema, Stream } from "effect"
 import type { Validators } from "../Download.ts"
+import type { ReadItem } from "../Source.ts"
 
 const ValidatorsSchema = Schema.Struct({
   etag: Schema.optionalKey(Schema.String),
@@ -63,3 +64,30 @@ export const read = <S extends Schema.Decoder<unknown>>(
           )
         )
       )
+
+/** How far a read has gone: the items handled, those of earlier reads it resumed after included. */
+export interface Count {
+  value: number
+}
+
+/**
+ * Counts the items of a read into `count` (one item per row or entity, so the count is how far the
+ * read has gone) and puts `checkpoint(count)` after every `every`-th, counting from where `count`
+ * starts: a read resumed from such a checkpoint skips that many items.
+ */
+export const every = <E, R>(
+  items: Stream.Stream<ReadItem, E, R>,
+  every: number,
+  count: Count,
+  checkpoint: (count: number) => ReadItem
+): Stream.Stream<ReadItem, E, R> =>
+  Stream.mapArray(items, (chunk) => {
+    const before = count.value
+    count.value += chunk.length
+    if (Math.floor(count.value / every) === Math.floor(before / every)) return chunk
+    return Arr.flatMap(
+      chunk,
+      (item, i): Arr.NonEmptyReadonlyArray<ReadItem> =>
+        (before + i + 1) % every === 0 ? [item, checkpoint(before + i + 1)] : [item]
+    )
+  })

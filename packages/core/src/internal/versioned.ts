@@ -6,7 +6,7 @@
  * are streamed from disk through the connector's own decoder, one entity at a time, with a checkpoint
  * every `checkpointEvery` entities and at the end.
  */
-import { Array as Arr, Duration, Effect, FileSystem, Option, Schema, Stream } from "effect"
+import { type Array as Arr, Duration, Effect, FileSystem, Option, Schema, Stream } from "effect"
 import type { HttpClientRequest } from "effect/http"
 import type { StreamContext, StreamDefinition } from "../Define.ts"
 import * as Download from "../Download.ts"
@@ -142,7 +142,7 @@ export const make = <Config, const K extends EntityKind>(
               })
           )
         )
-        let emitted = skip
+        const emitted: Checkpoint.Count = { value: skip }
         // Each entity gives one event, so counting events counts entities.
         const items = options.entities(bytes, { ...context, version, url: file.url }).pipe(
           Stream.drop(skip),
@@ -154,18 +154,9 @@ export const make = <Config, const K extends EntityKind>(
               (items) => items as unknown as Arr.NonEmptyReadonlyArray<Source.ReadItem>
             )
           ),
-          Stream.mapArray((chunk) => {
-            const before = emitted
-            emitted += chunk.length
-            if (Math.floor(emitted / every) === Math.floor(before / every)) return chunk
-            return Arr.flatMap(
-              chunk,
-              (item, i): Arr.NonEmptyReadonlyArray<Source.ReadItem> =>
-                (before + i + 1) % every === 0 ? [item, checkpoint(before + i + 1, false)] : [item]
-            )
-          })
+          (decoded) => Checkpoint.every(decoded, every, emitted, (entities) => checkpoint(entities, false))
         )
-        const end = Effect.suspend(() => Effect.as(tell("decoded"), checkpoint(emitted, true)))
+        const end = Effect.suspend(() => Effect.as(tell("decoded"), checkpoint(emitted.value, true)))
         return Stream.concat(items, Stream.fromEffect(end)).pipe(
           Stream.ensuring(fs.remove(file.path).pipe(Effect.ignore))
         )
