@@ -59,6 +59,42 @@ export const result = (figure: Omit<BenchResult, "ratio">): BenchResult => ({
 
 const round = (n: number) => (Number.isFinite(n) ? Number(n.toPrecision(4)) : n)
 
+/**
+ * What one run of a row reader measured.
+ */
+export interface RowRun {
+  readonly rows: number
+  readonly wallMillis: number
+  readonly cpuMillis: number
+  readonly peakRss: number
+}
+
+/**
+ * The three figures of a row reader against its baseline: rows/s, CPU per row (which depends much
+ * less than wall time on what else the machine runs) and peak RSS.
+ */
+export const rowFigures = (name: string, value: RowRun, baseline: RowRun): Array<BenchResult> => {
+  const perSecond = (run: RowRun) => run.rows / (run.wallMillis / 1000)
+  const cpuPerRow = (run: RowRun) => (run.cpuMillis * 1000) / run.rows
+  return [
+    result({ name, unit: "rows/s", value: perSecond(value), baseline: perSecond(baseline), better: "higher" }),
+    result({
+      name: `${name}, CPU per row`,
+      unit: "µs",
+      value: cpuPerRow(value),
+      baseline: cpuPerRow(baseline),
+      better: "lower"
+    }),
+    result({
+      name: `${name}, peak RSS`,
+      unit: "MB",
+      value: value.peakRss / 1e6,
+      baseline: baseline.peakRss / 1e6,
+      better: "lower"
+    })
+  ]
+}
+
 /** Writes a benchmark's figures as the part `name` (a plain file name), replacing an earlier one. */
 export const record = (name: string, results: ReadonlyArray<BenchResult>): void => {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`a bench part name must be a plain file name, not ${name}`)

@@ -55,31 +55,7 @@ for (const rows of sizes) {
       if (electfeed.rows !== rows || plain.rows !== rows) {
         throw new Error(`${name}: read ${electfeed.rows} rows (baseline ${plain.rows}), expected ${rows}`)
       }
-      const perSecond = (f: Figures) => f.rows / (f.wallMillis / 1000)
-      const cpuPerRow = (f: Figures) => (f.cpuMillis * 1000) / f.rows
-      results.push(
-        Bench.result({
-          name,
-          unit: "rows/s",
-          value: perSecond(electfeed),
-          baseline: perSecond(plain),
-          better: "higher"
-        }),
-        Bench.result({
-          name: `${name}, CPU per row`,
-          unit: "µs",
-          value: cpuPerRow(electfeed),
-          baseline: cpuPerRow(plain),
-          better: "lower"
-        }),
-        Bench.result({
-          name: `${name}, peak RSS`,
-          unit: "MB",
-          value: electfeed.peakRss / 1e6,
-          baseline: plain.peakRss / 1e6,
-          better: "lower"
-        })
-      )
+      results.push(...Bench.rowFigures(name, electfeed, plain))
       const byRows = peaks.get(format) ?? new Map<number, number>()
       byRows.set(rows, electfeed.peakRss)
       peaks.set(format, byRows)

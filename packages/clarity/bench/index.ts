@@ -70,28 +70,7 @@ try {
       throw new Error(`the source read ${electfeed.rows} rows, the baseline ${plain.rows}`)
     const name = `clarity: precinct-level detail.xml, ${megabytes} MB`
     Bench.record(`clarity-detail-${megabytes}mb`, [
-      Bench.result({
-        name,
-        unit: "rows/s",
-        value: electfeed.rows / (electfeed.wallMillis / 1000),
-        baseline: plain.rows / (plain.wallMillis / 1000),
-        better: "higher"
-      }),
-      // Wall time depends on what else the machine runs; CPU time per row much less so.
-      Bench.result({
-        name: `${name}, CPU per row`,
-        unit: "µs",
-        value: (cli.cpuMillis * 1000) / cli.rows,
-        baseline: (plain.cpuMillis * 1000) / plain.rows,
-        better: "lower"
-      }),
-      Bench.result({
-        name: `${name}, peak RSS`,
-        unit: "MB",
-        value: electfeed.peakRss / 1e6,
-        baseline: plain.peakRss / 1e6,
-        better: "lower"
-      }),
+      ...Bench.rowFigures(name, electfeed, plain),
       Bench.result({
         name: `${name}, peak RSS as the CLI runs it`,
         unit: "MB",
