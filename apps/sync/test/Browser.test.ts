@@ -12,8 +12,9 @@ import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll } from "vitest"
-import { cleanUp, tempDirectory } from "./support/Backends.ts"
+import { cleanUp } from "./support/Backends.ts"
 import { start } from "./support/Cli.ts"
+import { caSosPollConfig } from "./support/PollConfig.ts"
 import { startCaSos } from "./support/Simulators.ts"
 
 /** Debian's `chromium` package (`.ci/run` installs it); CHROMIUM_PATH points elsewhere. */
@@ -57,22 +58,7 @@ describe.skipIf(executable === undefined)(
     it("shows the first results, then each change as it is counted, without a reload", {
       timeout: 240_000
     }, async () => {
-      const dir = tempDirectory("browser")
-      const config = path.join(dir, "electfeed.yaml")
-      fs.writeFileSync(
-        config,
-        [
-          "store:",
-          `  url: ${path.join(dir, "feed.db")}`,
-          "sources:",
-          "  ca-sos:",
-          "    every: 1 second",
-          "    config:",
-          `      baseUrl: ${caSos.sim.url}`,
-          "      endpoints: [/returns/governor, /returns/ballot-measures]",
-          "      rateLimit: { limit: 100, window: 1 second }"
-        ].join("\n")
-      )
+      const { config } = caSosPollConfig("browser", caSos.sim.url)
       const poll = start(["poll", "--config", config, "--serve", "--port", "0"])
       try {
         const listening = await poll.waitFor(/results page at http:\/\/127\.0\.0\.1:\d+\//)

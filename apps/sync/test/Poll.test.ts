@@ -1,10 +1,9 @@
-import * as fs from "node:fs"
-import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { afterAll, beforeAll } from "vitest"
-import { cleanUp, tempDirectory } from "./support/Backends.ts"
+import { cleanUp } from "./support/Backends.ts"
 import { electfeed, start } from "./support/Cli.ts"
 import { countEntities } from "./support/Peek.ts"
+import { caSosPollConfig } from "./support/PollConfig.ts"
 import { startCaSos } from "./support/Simulators.ts"
 
 let caSos: Awaited<ReturnType<typeof startCaSos>>
@@ -16,26 +15,7 @@ afterAll(async () => {
   await cleanUp()
 })
 
-const configFile = (extra: ReadonlyArray<string> = []) => {
-  const dir = tempDirectory("poll")
-  const config = path.join(dir, "electfeed.yaml")
-  fs.writeFileSync(
-    config,
-    [
-      "store:",
-      `  url: ${path.join(dir, "feed.db")}`,
-      "sources:",
-      "  ca-sos:",
-      "    every: 1 second",
-      "    config:",
-      `      baseUrl: ${caSos.sim.url}`,
-      "      endpoints: [/returns/governor, /returns/ballot-measures]",
-      "      rateLimit: { limit: 100, window: 1 second }",
-      ...extra
-    ].join("\n")
-  )
-  return { config, store: path.join(dir, "feed.db") }
-}
+const configFile = (extra: ReadonlyArray<string> = []) => caSosPollConfig("poll", caSos.sim.url, extra)
 
 describe("electfeed poll", () => {
   it("polls on the source's cadence, a line per poll, and stops cleanly on SIGTERM", async () => {
