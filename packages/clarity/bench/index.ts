@@ -2,9 +2,12 @@
  * Benchmark (not a test): a generated statewide precinct-level `detailxml.zip` (about 300 MB of XML;
  * `--quick`: 10 MB) read through the source's `results` stream (download to disk, streaming unzip,
  * streaming XML, one `ContestResult` per contest and precinct with vote types), against a plain baseline
- * in the same run (a bare `fetch` to disk, then the same fflate unzip and saxes parser with no Effect,
- * counting the same rows). The zip is written to a temporary folder at bench time and served from disk
- * on 127.0.0.1; each read runs in a process of its own, so its CPU time and peak RSS are its own.
+ * in the same run (a bare `fetch` to disk, then the same fflate, zlib and saxes with no Effect, counting
+ * the same rows). The zip is written to a temporary folder at bench time and served from disk on
+ * 127.0.0.1; each read runs in a process of its own, so its CPU time and peak RSS are its own.
+ *
+ * Both reads run as compiled JavaScript, as an app runs the published packages: the reader is bundled
+ * (esbuild) once for each, so the baseline's process holds none of the source. Run from TypeScript sources, Node's type stripping alone adds some 30 MB.
  *
  * Figures: rows/s against the baseline's, and peak RSS (it must stay flat: under 200 MB).
  *
@@ -16,6 +19,7 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
+import { build } from "esbuild"
 import * as Bench from "../../../tooling/scripts/bench-results.ts"
 import { generate } from "./generate.ts"
 import type { Figures } from "./reader.ts"
@@ -41,11 +45,29 @@ try {
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const compiled = (mode: "source" | "baseline") => path.join(folder, `reader-${mode}.js`)
+  for (const mode of ["source", "baseline"] as const) {
+    await build({
+      entryPoints: [path.join(import.meta.dirname, "reader.ts")],
+      outfile: compiled(mode),
+      define: { READER_MODE: JSON.stringify(mode) },
+      bundle: true,
+      // Folds the other mode's read away.
+      minifySyntax: true,
+      format: "esm",
+      platform: "node",
+      logLevel: "warning",
+      // Some dependencies are CommonJS that `require` Node's modules.
+      banner: {
+        js: 'import { createRequire as __electfeedRequire } from "node:module"; const require = __electfeedRequire(import.meta.url);'
+      }
+    })
+  }
   const measure = (mode: "source" | "baseline", flags: ReadonlyArray<string> = []) =>
     new Promise<Figures>((resolve, reject) => {
       const downloads = fs.mkdtempSync(path.join(folder, `${mode}-`))
-      const child = fork(path.join(import.meta.dirname, "reader.ts"), [mode, url, downloads], {
-        execArgv: [...process.execArgv, ...flags],
+      const child = fork(compiled(mode), [url, downloads], {
+        execArgv: [...flags],
         stdio: "inherit"
       })
       child.once("message", (figures) => resolve(figures as Figures))
@@ -57,7 +79,7 @@ try {
     // As the electfeed CLI runs it: its shebang caps V8's young generation at 16 MB.
     const cli = await measure("source", ["--max-semi-space-size=16"])
     for (const [who, f] of [
-      ["baseline (fetch, fflate, saxes)", plain],
+      ["baseline (fetch, fflate, zlib, saxes)", plain],
       ["source, Node defaults", electfeed],
       ["source, as the electfeed CLI runs it", cli]
     ] as const) {

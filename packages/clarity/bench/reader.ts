@@ -1,17 +1,21 @@
 /**
- * One measured read, in a process of its own so that its peak RSS is its own. Started by `index.ts`:
- * `reader.ts source|baseline <site url> <downloads folder>`; answers with its figures.
+ * One measured read, in a process of its own so that its peak RSS is its own. `index.ts` bundles it
+ * once for each mode (`READER_MODE`, so that each bundle holds only its own read) and starts it:
+ * `reader-<mode>.js <site url> <downloads folder>`; it answers with its figures.
  *
  * - `source`: the connector's `results` stream at the precinct level, with vote types (download to disk,
  *   unzip, parse, map to events).
  * - `baseline`: the same libraries with no Effect: a bare `fetch` of the zip to disk, then fflate's
- *   streaming unzip and saxes, counting one row per contest and reporting unit as the source emits.
+ *   streaming `Unzip` for the zip's structure, Node's zlib to inflate and saxes, counting one row per
+ *   contest and reporting unit as the source emits.
  */
+import { once } from "node:events"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
-import { Unzip, UnzipInflate } from "fflate"
+import * as Zlib from "node:zlib"
+import { Unzip, type UnzipDecoder } from "fflate"
 import { SaxesParser } from "saxes"
 import * as Bench from "../../../tooling/scripts/bench-results.ts"
 
@@ -22,7 +26,10 @@ export interface Figures {
   readonly peakRss: number
 }
 
-const [mode, url, downloads] = process.argv.slice(2) as ["source" | "baseline", string, string]
+// Set by the bundler.
+declare const READER_MODE: "source" | "baseline"
+
+const [url, downloads] = process.argv.slice(2) as [string, string]
 
 // Imported only for the source's read, so that the baseline's process holds none of it.
 const viaSource = async () => {
@@ -50,6 +57,15 @@ const viaSource = async () => {
 
 const piece = 16 * 1024
 
+// fflate hands the entry's deflated bytes on as they are, for zlib (as the source does).
+class Deflated implements UnzipDecoder {
+  static readonly compression = 8
+  ondata: UnzipDecoder["ondata"] = () => {}
+  push(chunk: Uint8Array<ArrayBuffer>, final: boolean) {
+    this.ondata(null, chunk, final)
+  }
+}
+
 const baseline = async () => {
   const version = (await (await fetch(`${url}/GA/115903/current_ver.txt`)).text()).trim()
   const file = path.join(downloads, "baseline.zip")
@@ -66,28 +82,34 @@ const baseline = async () => {
     if (tag.name === "Contest") rows += 1 + units.size
   })
   const decoder = new TextDecoder()
+  const inflater = Zlib.createInflateRaw()
+  inflater.on("data", (data: Buffer) => {
+    // In small pieces, as the source does: large strings would be freed only by full collections.
+    for (let at = 0; at < data.byteLength; at += piece)
+      parser.write(decoder.decode(data.subarray(at, at + piece), { stream: true }))
+  })
   const unzip = new Unzip((entry) => {
     entry.ondata = (error, data, final) => {
       if (error !== null) throw error
-      // In small pieces, as the source does: large strings would be freed only by full collections.
-      for (let at = 0; at < data.byteLength; at += piece)
-        parser.write(decoder.decode(data.subarray(at, at + piece), { stream: true }))
-      if (final) parser.close()
+      inflater.write(data)
+      if (final) inflater.end()
     }
     entry.start()
   })
-  unzip.register(UnzipInflate)
+  unzip.register(Deflated)
   for await (const chunk of fs.createReadStream(file)) {
-    const bytes = chunk as Uint8Array
-    for (let at = 0; at < bytes.byteLength; at += piece) unzip.push(bytes.subarray(at, at + piece))
+    unzip.push(chunk as Uint8Array)
+    if (inflater.writableNeedDrain) await once(inflater, "drain")
   }
   unzip.push(new Uint8Array(0), true)
+  if (!inflater.readableEnded) await once(inflater, "end")
+  parser.close()
   fs.rmSync(file)
   return rows
 }
 
 const rss = Bench.sampleRss()
-const run = await Bench.timed(mode === "source" ? viaSource : baseline)
+const run = await Bench.timed(READER_MODE === "source" ? viaSource : baseline)
 const figures: Figures = { rows: run.value, wallMillis: run.wallMillis, cpuMillis: run.cpuMillis, peakRss: rss.stop() }
 process.send!(figures)
 process.disconnect()

@@ -9,7 +9,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit } from "effect"
 import { zipSync } from "fflate"
 import * as Testing from "../src/testing/index.ts"
-import { configOf, read, serveReports } from "./support.ts"
+import { configOf, eventsOf, read, serveReports } from "./support.ts"
 
 const encoder = new TextEncoder()
 const head = '<?xml version="1.0"?>\n<ElectionResult>\n<Timestamp>11/3/2026 9:00:00 PM EST</Timestamp>\n'
@@ -61,6 +61,24 @@ describe("hostile zips", () => {
       const whole = Testing.Zip.zipOf("detail.xml", [head, contest('votes="3"'), "</ElectionResult>"])
       const cut = yield* failureOf("", { site: "GA" }, whole.subarray(0, Math.floor(whole.byteLength / 2)))
       assert.match(cut.message, /the zip ends inside detail\.xml|cannot be inflated|not a readable zip/)
+    })
+  )
+})
+
+describe("zip entries", () => {
+  it.effect("a detail.xml stored without compression reads as a deflated one does", () =>
+    Effect.gen(function* () {
+      const xml = encoder.encode(`${head}${contest('votes="3"')}</ElectionResult>`)
+      const dataOf = (zip: Uint8Array) =>
+        Effect.gen(function* () {
+          const sim = yield* serveReports("7", { detail: zip })
+          const items = yield* read(configOf(sim.url, { site: "GA" }), { streams: ["results"] })
+          return eventsOf(items).map((event) => event.data)
+        })
+      const stored = yield* dataOf(zipSync({ "detail.xml": xml }, { level: 0 }))
+      const deflated = yield* dataOf(zipSync({ "detail.xml": xml }, { level: 6 }))
+      assert.isAbove(deflated.length, 0)
+      assert.deepStrictEqual(stored, deflated)
     })
   )
 })

@@ -7,6 +7,7 @@ import type { Feed, Source } from "@electfeed/core"
 import { Result } from "effect"
 import type { Level } from "../Config.ts"
 import * as Mapping from "../Mapping.ts"
+import * as Grid from "./grid.ts"
 import type * as Xml from "./xml.ts"
 
 /** What a read of `detail.xml` is set to. */
@@ -33,7 +34,7 @@ interface Contest {
   readonly reporting: Reporting
   readonly choices: Array<{ readonly text: string; readonly party: string | undefined }>
   readonly total: Tallies
-  readonly units: Map<string, Tallies>
+  readonly units: Grid.Grid
   readonly counties: Map<string, Reporting>
   readonly voteTypes: Set<string>
 }
@@ -57,15 +58,6 @@ const reportingOf = (attributes: Readonly<Record<string, string>>): Reporting =>
   }
 }
 
-const tallies = (): Tallies => ({ votes: [], voteTypes: [] })
-
-const add = (into: Tallies, choice: number, type: string, votes: number, byType: boolean) => {
-  into.votes[choice] = (into.votes[choice] ?? 0) + votes
-  if (!byType) return
-  const types = (into.voteTypes[choice] ??= {})
-  types[type] = (types[type] ?? 0) + votes
-}
-
 /**
  * An entity of a closed contest, built when it is asked for: a contest of thousands of precincts gives
  * its entities a few at a time, each short-lived, rather than thousands at once.
@@ -84,6 +76,10 @@ export const assembler = (settings: Settings) => {
   const turnoutCounties = new Map<string, Reporting>()
   const turnoutPrecincts = new Map<string, number>()
   let contest: Contest | undefined
+  // Contests of a site mostly list the same units: their names are kept once for the file, unless a
+  // file names so many that holding them all would cost more than one contest does.
+  const unitNames = Grid.names()
+  const maxUnitNames = 100_000
   let choice = -1
   let voteType: string | undefined
   const unitElement = settings.level === "county" ? "County" : settings.level === "precinct" ? "Precinct" : undefined
@@ -115,8 +111,8 @@ export const assembler = (settings: Settings) => {
         isQuestion: attributes["isQuestion"] === "true",
         reporting: reportingOf(attributes),
         choices: [],
-        total: tallies(),
-        units: new Map(),
+        total: { votes: [], voteTypes: [] },
+        units: Grid.make(unitNames, settings.voteTypes),
         counties: new Map(),
         voteTypes: new Set()
       }
@@ -157,9 +153,7 @@ export const assembler = (settings: Settings) => {
       if (unitName === undefined || unitName === "") return `a <${name}> without a name in contest ${contest.key}`
       const votes = votesOf(attributes, `${unitName} in contest ${contest.key}`)
       if (typeof votes === "string") return votes
-      let unit = contest.units.get(unitName)
-      if (unit === undefined) contest.units.set(unitName, (unit = tallies()))
-      add(unit, choice, voteType!, votes, settings.voteTypes)
+      contest.units.add(unitName, choice, voteType!, votes)
     }
     return undefined
   }
@@ -179,10 +173,7 @@ export const assembler = (settings: Settings) => {
   const emit = (done: Contest) => {
     const results = Mapping.contestResults(done)
     const n = done.choices.length
-    const filled = (t: Tallies) => ({
-      votes: Array.from({ length: n }, (_, i) => t.votes[i] ?? 0),
-      voteTypes: settings.voteTypes ? Array.from({ length: n }, (_, i) => t.voteTypes[i] ?? {}) : undefined
-    })
+    const units = done.units
     out.push(() => ({
       key: [done.key],
       data: results({
@@ -190,10 +181,13 @@ export const assembler = (settings: Settings) => {
         county: settings.county,
         reporting: done.reporting,
         updatedAt,
-        ...filled(done.total)
+        votes: Array.from({ length: n }, (_, i) => done.total.votes[i] ?? 0),
+        voteTypes: settings.voteTypes ? Array.from({ length: n }, (_, i) => done.total.voteTypes[i] ?? {}) : undefined
       })
     }))
-    for (const [name, unit] of done.units) {
+    if (unitNames.size() > maxUnitNames) unitNames.clear()
+    for (let unit = 0; unit < units.units.length; unit++) {
+      const name = units.units[unit]!
       const where = unitElement === "County" ? { county: name } : { county: settings.county, precinct: name }
       out.push(() => ({
         key: [done.key, unitElement === "County" ? "county" : "precinct", name],
@@ -202,7 +196,8 @@ export const assembler = (settings: Settings) => {
           ...where,
           reporting: unitReporting(done, name),
           updatedAt,
-          ...filled(unit)
+          votes: units.votes(unit, n),
+          voteTypes: settings.voteTypes ? units.voteTypes(unit, n) : undefined
         })
       }))
     }

@@ -22,24 +22,16 @@ const failure = (context: Context, detail: string, path?: string) =>
 
 /** The bytes of the zip entry `name`, inflated as the zip streams in. */
 const unzipped = <E>(bytes: Stream.Stream<Uint8Array, E>, name: string, context: Context) =>
-  scan<Uint8Array, E>(bytes, () => {
-    let out: Array<Uint8Array> = []
-    const reader = Zip.readEntry(name, context.config.maxUncompressedBytes ?? defaultMaxUncompressedBytes, {
-      data: (piece) => {
-        out.push(piece)
-        return undefined
-      },
-      end: () => undefined
-    })
-    const step = (run: () => string | undefined, into: Array<Uint8Array>) => {
-      out = into
-      const detail = run()
-      return detail === undefined ? undefined : failure(context, detail, name)
-    }
-    return {
-      feed: (piece, into) => step(() => reader.push(piece), into),
-      end: (into) => step(reader.end, into)
-    }
+  Stream.suspend(() => {
+    const entry = Zip.readEntry(name, context.config.maxUncompressedBytes ?? defaultMaxUncompressedBytes)
+    const located = Effect.mapError((detail: string) => failure(context, detail, name))
+    return Stream.concat(
+      bytes.pipe(
+        Stream.mapEffect((piece) => located(entry.push(piece))),
+        Stream.flattenIterable
+      ),
+      Stream.fromIterableEffect(located(entry.end))
+    ).pipe(Stream.ensuring(entry.close))
   })
 
 // Entities are built this many at a time.

@@ -1,88 +1,153 @@
 /**
- * One entry of a zip, inflated as the zip streams in (fflate's streaming `Unzip`), bounded: the entry's
- * name only picks it (nothing is ever written by name), its inflated size is capped (a zip bomb stops at
- * the cap), and compressed input is handed to the inflater in small pieces, so that no single piece can
- * inflate to more than a few MB at once.
+ * One entry of a zip, inflated as the zip streams in, bounded: the entry's name only picks it (nothing
+ * is ever written by name), and its inflated size is capped (a zip bomb stops at the cap).
+ *
+ * fflate's streaming `Unzip` reads the zip's structure; the entry's deflated bytes are inflated by
+ * Node's zlib. fflate's own inflater allocates a new output buffer for every piece pushed (and grows it
+ * by doubling), which on a statewide file churns through gigabytes of short-lived buffers and leaves
+ * the process about 100 MB larger; zlib inflates into 16 KiB buffers.
  */
-import { Unzip, UnzipInflate } from "fflate"
+import * as Zlib from "node:zlib"
+import { Effect } from "effect"
+import { Unzip, type UnzipDecoder, UnzipPassThrough } from "fflate"
 
-/** Where the inflated bytes go; each may refuse them with why. */
-export interface Sink {
-  readonly data: (bytes: Uint8Array) => string | undefined
-  readonly end: () => string | undefined
-}
-
-/** A zip being read: `push` each piece, then `end`; either gives why the zip cannot be read. */
+/** A zip being read: `push` each piece, then `end`; each gives the entry's bytes inflated so far, or why the zip cannot be read. */
 export interface EntryReader {
-  readonly push: (bytes: Uint8Array) => string | undefined
-  readonly end: () => string | undefined
+  readonly push: (bytes: Uint8Array) => Effect.Effect<ReadonlyArray<Uint8Array>, string>
+  readonly end: Effect.Effect<ReadonlyArray<Uint8Array>, string>
+  /** Lets go of the inflater, wherever the read stopped. */
+  readonly close: Effect.Effect<void>
 }
-
-// Deflate inflates at most ~1032 to 1: 16 KiB of input is at most ~17 MB of output in one go.
-const piece = 16 * 1024
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
+// Hands an entry's deflated bytes on as they are, for zlib to inflate.
+class Deflated implements UnzipDecoder {
+  static readonly compression = 8
+  ondata: UnzipDecoder["ondata"] = () => {}
+  push(chunk: Uint8Array<ArrayBuffer>, final: boolean) {
+    this.ondata(null, chunk, final)
+  }
+}
+
 /**
- * Reads the first entry whose base name is `name` (any case) into `sink`, and skips every other entry.
+ * Reads the first entry whose base name is `name` (any case), and skips every other entry (started
+ * and dropped, so that fflate holds none of their bytes).
  */
-export const readEntry = (name: string, maxBytes: number, sink: Sink): EntryReader => {
+export const readEntry = (name: string, maxBytes: number): EntryReader => {
   const wanted = name.toLowerCase()
   let found = false
-  let finished = false
+  let stored = false
+  let entryEnded = false
   let inflated = 0
   let failure: string | undefined
+  let out: Array<Uint8Array> = []
+  let deflated: Array<Uint8Array> = []
+  const fail = (why: string) => {
+    failure ??= why
+    inflater.destroy()
+  }
+  const take = (bytes: Uint8Array) => {
+    inflated += bytes.byteLength
+    if (inflated > maxBytes) fail(`${name} inflates to more than the ${maxBytes} bytes allowed`)
+    else out.push(bytes)
+  }
+
+  const inflater = Zlib.createInflateRaw()
+  inflater.on("data", (bytes: Buffer) => {
+    if (failure === undefined) take(bytes)
+  })
+  inflater.on("error", (error) => fail(`${name} cannot be inflated: ${error.message}`))
+  // zlib ends its output where the compressed data says it ends, which may be before the entry does.
+  let inflatedAll = false
+  inflater.once("end", () => {
+    inflatedAll = true
+  })
+
   const unzip = new Unzip((file) => {
     const base = file.name.slice(file.name.lastIndexOf("/") + 1).toLowerCase()
-    if (found || base !== wanted) return
-    found = true
+    const mine = !found && base === wanted
+    if (mine) {
+      found = true
+      stored = file.compression === 0
+    }
     file.ondata = (error, data, final) => {
-      if (failure !== undefined) return
-      if (error !== null) {
-        failure = `${name} cannot be inflated: ${error.message}`
-        return
-      }
-      inflated += data.byteLength
-      if (inflated > maxBytes) {
-        failure = `${name} inflates to more than the ${maxBytes} bytes allowed`
-        file.terminate()
-        return
-      }
-      failure = sink.data(data)
-      if (final && failure === undefined) {
-        finished = true
-        failure = sink.end()
-      }
+      if (!mine || failure !== undefined) return
+      if (error !== null) return fail(`${name} cannot be read: ${error.message}`)
+      if (stored) take(data)
+      else deflated.push(data)
+      entryEnded = final
     }
     try {
       file.start()
     } catch (error) {
-      failure = `${name} cannot be read: ${messageOf(error)}`
+      if (mine) fail(`${name} cannot be read: ${messageOf(error)}`)
     }
   })
-  unzip.register(UnzipInflate)
-  return {
-    push: (bytes) => {
-      for (let at = 0; failure === undefined && at < bytes.byteLength; at += piece) {
-        try {
-          unzip.push(bytes.subarray(at, Math.min(at + piece, bytes.byteLength)))
-        } catch (error) {
-          failure = `not a readable zip: ${messageOf(error)}`
-        }
-      }
-      return failure
-    },
-    end: () => {
+  unzip.register(UnzipPassThrough)
+  unzip.register(Deflated)
+
+  // The entry's deflated bytes pushed so far, through zlib: done when zlib has taken them (and handed
+  // on what they inflate to).
+  const inflate = Effect.callback<void>((resume) => {
+    const pieces = deflated
+    deflated = []
+    if (pieces.length === 0 || failure !== undefined) return resume(Effect.void)
+    if (inflatedAll && pieces.some((piece) => piece.byteLength > 0)) {
+      fail(`${name} holds bytes after the end of its compressed data`)
+      return resume(Effect.void)
+    }
+    // A write that zlib fails is never called back: the stream closes instead.
+    let settled = false
+    const settle = () => {
+      if (settled) return
+      settled = true
+      inflater.off("close", settle)
+      resume(Effect.void)
+    }
+    inflater.once("close", settle)
+    const last = pieces.pop()!
+    for (const piece of pieces) inflater.write(piece)
+    inflater.write(last, settle)
+  })
+
+  const drained = Effect.suspend(() => {
+    const done = out
+    out = []
+    return failure === undefined ? Effect.succeed(done) : Effect.fail(failure)
+  })
+
+  const push = (bytes: Uint8Array) =>
+    Effect.suspend(() => {
       if (failure === undefined) {
         try {
-          unzip.push(new Uint8Array(0), true)
+          unzip.push(bytes)
         } catch (error) {
-          failure = `not a readable zip: ${messageOf(error)}`
+          fail(`not a readable zip: ${messageOf(error)}`)
         }
       }
-      if (failure !== undefined) return failure
-      if (!found) return `the zip holds no ${name}`
-      return finished ? undefined : `the zip ends inside ${name}`
+      return Effect.andThen(inflate, drained)
+    })
+
+  const finished = Effect.callback<void>((resume) => {
+    if (failure !== undefined || stored || inflatedAll) return resume(Effect.void)
+    inflater.once("end", () => resume(Effect.void))
+    inflater.once("close", () => resume(Effect.void))
+    inflater.end()
+  })
+
+  const end = Effect.suspend(() => {
+    if (failure === undefined) {
+      try {
+        unzip.push(new Uint8Array(0), true)
+      } catch (error) {
+        fail(`not a readable zip: ${messageOf(error)}`)
+      }
     }
-  }
+    if (failure === undefined && !found) fail(`the zip holds no ${name}`)
+    if (failure === undefined && !entryEnded) fail(`the zip ends inside ${name}`)
+    return inflate.pipe(Effect.andThen(finished), Effect.andThen(drained))
+  })
+
+  return { push, end, close: Effect.sync(() => inflater.destroy()) }
 }
