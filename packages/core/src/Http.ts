@@ -23,7 +23,7 @@ import {
   type Scope,
   type Stream
 } from "effect"
-import type { Headers, HttpClient, HttpClientRequest } from "effect/http"
+import type { Headers, HttpClientRequest } from "effect/http"
 import type { RateLimiter } from "effect/persistence"
 import type { Provenance } from "./Feed.ts"
 import * as ClientEngine from "./internal/client.ts"
@@ -188,12 +188,13 @@ export interface Client {
 }
 
 /**
- * The services every source needs for HTTP: the undici client and the rate limiter.
+ * The services every source needs for HTTP: undici's dispatcher (its connection pool, which the client
+ * sends through directly) and the rate limiter.
  *
  * @since 0.1.0
  * @category models
  */
-export type Services = HttpClient.HttpClient | RateLimiter.RateLimiter
+export type Services = NodeHttpClient.Dispatcher | RateLimiter.RateLimiter
 
 /**
  * JSON path notation for a schema issue's path: `$.candidates[3].Votes`.
@@ -212,7 +213,7 @@ export const formatPath: (path: ReadonlyArray<PropertyKey>) => string = JsonText
 export const makeClient: (options: ClientOptions) => Effect.Effect<Client, ConfigError, Services> = ClientEngine.make
 
 // One kept-alive connection pool, destroyed (all sockets closed) when the layer's scope ends.
-const undiciPool: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerUndiciOptions({
+const undiciPool: Layer.Layer<NodeHttpClient.Dispatcher> = NodeHttpClient.layerDispatcherOptions({
   connect: { timeout: 10_000 },
   keepAliveTimeout: 30_000,
   connections: 8

@@ -157,7 +157,9 @@ const schedule = (policy: RetryPolicy) => {
     Schedule.tap(({ attempt, duration, input }) =>
       Effect.gen(function* () {
         const listener = yield* RetryListener
-        yield* listener({ attempt, maxAttempts: policy.maxAttempts, delay: duration, error: input })
+        yield* listener({ attempt, maxAttempts: policy.maxAttempts, delay: duration, error: input }).pipe(
+          Effect.annotateLogs({ source: input.source })
+        )
       })
     )
   )
@@ -174,5 +176,15 @@ export const retrying = (policy: RetryPolicy) => {
   // Built once per policy, not once per request.
   const retries = schedule(policy)
   return <A, R>(effect: Effect.Effect<A, SourceError, R>): Effect.Effect<A, SourceError, R> =>
-    Effect.retry(effect, retries).pipe(Effect.mapError((error) => refused(policy, error)))
+    // Most attempts succeed: the schedule is set up only once one fails, that failure fed to it first,
+    // so that it decides exactly as if it had watched from the start.
+    Effect.catch(effect, (first) => {
+      let replayed = false
+      const again = Effect.suspend(() => {
+        if (replayed) return effect
+        replayed = true
+        return Effect.fail(first)
+      })
+      return Effect.retry(again, retries).pipe(Effect.mapError((error) => refused(policy, error)))
+    })
 }

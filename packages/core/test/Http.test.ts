@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto"
 import { gzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Option, Schema } from "effect"
+import { Duration, Effect, Option, Schema, Stream } from "effect"
 import { HttpClientRequest } from "effect/http"
 import { Http, Retry, Source, SourceError } from "../src/index.ts"
 import { withVirtualTime } from "../src/testing/Conformance.ts"
 import * as Simulator from "../src/testing/Simulator.ts"
-import { client, failure, fetchPath, secret, text } from "./fixtures/Clients.ts"
+import { client, failure, fetchPath, secret, send, text } from "./fixtures/Clients.ts"
 
 describe("Http", () => {
   it.effect("classifies statuses into typed errors", () =>
@@ -51,6 +51,25 @@ describe("Http", () => {
       const exit = yield* Effect.exit(fetchPath(sim.url, "/x"))
       assert.strictEqual(failure(exit)._tag, "Transient")
       assert.strictEqual(sim.requests.length, 3 + 3)
+    })
+  )
+
+  it.effect("sends a body of bytes, and refuses a streamed one as a configuration error", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.serve(() => text(200, "fine"))
+      const posted = yield* send(
+        sim.url,
+        HttpClientRequest.post("/q").pipe(HttpClientRequest.bodyJsonUnsafe({ id: 7 }))
+      )
+      assert.strictEqual(posted.text, "fine")
+      assert.strictEqual(sim.requests[0]!.method, "POST")
+      assert.strictEqual(sim.requests[0]!.body, '{"id":7}')
+      const streamed = HttpClientRequest.post("/q").pipe(
+        HttpClientRequest.bodyStream(Stream.make(new TextEncoder().encode("{}")))
+      )
+      const refused = failure(yield* Effect.exit(send(sim.url, streamed)))
+      assert.strictEqual(refused._tag, "ConfigError")
+      assert.strictEqual(sim.requests.length, 1, "a refused body went out")
     })
   )
 

@@ -1,19 +1,22 @@
-import { Clock, DateTime, Duration, Effect, Exit, Option, Redacted, type Schema, Scope, Stream } from "effect"
-import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Clock, DateTime, Duration, Effect, LogLevel, Option, Redacted, References, type Schema, Scope } from "effect"
+import { Headers, HttpClientRequest } from "effect/http"
 import type { Provenance } from "../Feed.ts"
 import type { Accept, Body, Client, ClientOptions, Opened, OpenOptions, Services } from "../Http.ts"
 import * as RateLimit from "../RateLimit.ts"
 import { excerpt, redactUrl, scrub } from "../Redaction.ts"
 import * as Retry from "../Retry.ts"
 import { ConfigError, DecodeError, RequestRejected, Transient } from "../SourceError.ts"
-import { guardBody, overBudget, readAll } from "./body.ts"
-import { retryAfter, statusError, transportError } from "./classify.ts"
+import { type BodyGuard, guardBody, readAll } from "./body.ts"
+import { describeCause, retryAfter, statusError } from "./classify.ts"
 import { decoderFor, defaultAcceptEncoding } from "./contentEncoding.ts"
 import { formatDuration } from "./format.ts"
 import * as Gate from "./gate.ts"
 import { decodeJsonText } from "./jsonText.ts"
 import { isRedirect, redirectRequest } from "./redirect.ts"
-import { fullUrl, hostOf, isAbsolute, joinUrl, originOf, resolveLocation } from "./url.ts"
+import { dispatch } from "./transport.ts"
+import { fullUrl, isAbsolute, joinUrl, originOf, parseUrl, resolveLocation } from "./url.ts"
+import { Watchdog } from "./watchdog.ts"
 
 const ok: Accept = (status) => status >= 200 && status < 300
 
@@ -46,108 +49,101 @@ export const make = Effect.fn("Http.makeClient")(function* (
     else secretHeaders.push([name, value])
   }
   const secrets = secretHeaders.map(([, value]) => value)
-  const http = HttpClient.withScope(yield* HttpClient.HttpClient)
+  const dispatcher = yield* NodeHttpClient.Dispatcher
+  const userAgent = options.userAgent ?? `electfeed (${options.connector})`
 
   const prepare = (request: HttpClientRequest.HttpClientRequest) => {
     const url = joinUrl(options.baseUrl, request.url)
-    let out = request.pipe(
-      HttpClientRequest.setUrl(url),
-      HttpClientRequest.setHeader("user-agent", options.userAgent ?? `electfeed (${options.connector})`)
-    )
-    if (request.headers["accept-encoding"] === undefined) {
-      out = HttpClientRequest.setHeader(out, "accept-encoding", defaultAcceptEncoding)
-    }
-    for (const [name, value] of plainHeaders) out = HttpClientRequest.setHeader(out, name, value)
+    const headers: Record<string, string> = { ...request.headers, "user-agent": userAgent }
+    if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = defaultAcceptEncoding
+    for (const [name, value] of plainHeaders) headers[name.toLowerCase()] = value
     // A secret goes to the origin it was configured for, and nowhere else: not to a file host, not
     // after a redirect.
-    if (originOf(url) === origin) {
-      for (const [name, value] of secretHeaders) out = HttpClientRequest.setHeader(out, name, Redacted.value(value))
+    if (secretHeaders.length > 0 && originOf(url) === origin) {
+      for (const [name, value] of secretHeaders) headers[name.toLowerCase()] = Redacted.value(value)
     }
-    return out
+    return HttpClientRequest.makeWith(
+      request.method,
+      url,
+      request.urlParams,
+      request.hash,
+      Headers.fromInput(headers),
+      request.body
+    )
   }
 
   /**
-   * Sends one request and waits for its headers, within the response timeout and what is left of the
-   * request's budget. The response lives in a scope of its own, which `release` closes (aborting a body
-   * nobody will read).
-   */
-  const exchange = Effect.fnUntraced(function* (
-    request: HttpClientRequest.HttpClientRequest,
-    url: string,
-    ticket: Gate.Ticket,
-    deadline: number,
-    budget: Duration.Duration
-  ) {
-    const scope = yield* Scope.fork(yield* Scope.Scope)
-    const release = Scope.close(scope, Exit.void)
-    const started = yield* DateTime.now
-    const left = Duration.millis(Math.max(0, deadline - DateTime.toEpochMillis(started)))
-    const budgetFirst = Duration.isLessThan(left, responseTimeout)
-    const response: HttpClientResponse.HttpClientResponse = yield* http.execute(request).pipe(
-      // Spans would carry the full URL, signature included, to whatever tracer an app installs.
-      Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
-      Effect.provideService(HttpClient.TracerPropagationEnabled, false),
-      Scope.provide(scope),
-      Effect.mapError((error) => transportError(source, url, error)),
-      Effect.timeoutOrElse({
-        duration: budgetFirst ? left : responseTimeout,
-        orElse: () =>
-          Effect.fail(
-            budgetFirst
-              ? overBudget(source, url, budget)
-              : new Transient({
-                  source,
-                  url,
-                  reason: "timeout",
-                  detail: `no response within ${formatDuration(responseTimeout)}`
-                })
-          )
-      }),
-      Effect.onError(() => release)
-    )
-    const observedAt = yield* DateTime.now
-    const hint =
-      response.status === 429
-        ? Option.getOrUndefined(retryAfter(response.headers, DateTime.toEpochMillis(observedAt)))
-        : undefined
-    yield* gate.report(ticket, response.status, hint)
-    yield* Effect.logDebug(
-      `${request.method} ${url} -> ${response.status} in ${formatDuration(DateTime.distance(started, observedAt))}`
-    )
-    return { response, observedAt, release }
-  })
-
-  /**
    * Sends a request, following redirects (a few, and never one that would take a secret to another
-   * origin), and returns the final response once the caller accepts its status.
+   * origin), and returns the final response once the caller accepts its status. Its body, watched by the
+   * attempt's watchdog, is broken off when `scope` closes if nobody read it to the end.
    */
   const send = Effect.fnUntraced(function* (
     request: HttpClientRequest.HttpClientRequest,
     accept: Accept,
-    budget: Duration.Duration
+    budget: Duration.Duration,
+    scope: Scope.Scope
   ) {
     let current = prepare(request)
-    const requestedUrl = redactUrl(fullUrl(current))
-    const carriesSecret = secretHeaders.length > 0 && originOf(current.url) === origin
+    const first = parseUrl(current)
+    if (first === undefined) {
+      return yield* new ConfigError({
+        source,
+        detail: `cannot send the request to ${redactUrl(fullUrl(current))}: not a URL`
+      })
+    }
+    const requestedUrl = redactUrl(first)
+    const carriesSecret = secretHeaders.length > 0 && first.origin === origin
+    const clock = yield* Clock.Clock
     let deadline: number | undefined
+    let target = first
     for (let redirects = 0; ; redirects++) {
-      const from = fullUrl(current)
-      const url = redactUrl(from)
-      const ticket = yield* gate.admit(hostOf(current.url), url)
+      const from = target.href
+      const url = redactUrl(target)
+      const ticket = yield* gate.admit(target.host, url)
+      const started = clock.currentTimeMillisUnsafe()
       // The budget starts once the limiter lets the request go: its waits are ours, not the server's.
-      deadline ??= (yield* Clock.currentTimeMillis) + Duration.toMillis(budget)
-      const { response, observedAt, release } = yield* exchange(current, url, ticket, deadline, budget)
-      const target = isRedirect(response.status) ? resolveLocation(response.headers["location"], from) : undefined
-      if (target !== undefined) {
-        yield* release
-        const status = response.status
-        if (carriesSecret && target.origin !== origin) {
+      deadline ??= started + Duration.toMillis(budget)
+      const controller = new AbortController()
+      const watch = new Watchdog(
+        { source, url, deadline, budget, responseTimeout, idle: bodyTimeout },
+        clock,
+        started,
+        () => controller.abort()
+      )
+      yield* watch.start(scope)
+      const answer = yield* dispatch(
+        dispatcher,
+        source,
+        current,
+        target,
+        controller,
+        (cause) => watch.expired ?? new Transient({ source, url, reason: "network", detail: describeCause(cause) })
+      ).pipe(Effect.onError(() => Effect.sync(() => watch.stop())))
+      const { body, headers, status } = answer
+      const discard = () => {
+        watch.stop()
+        if (!body.readableEnded) body.destroy()
+      }
+      watch.bodyStarted((error) => body.destroy(error))
+      yield* Scope.addFinalizer(scope, Effect.sync(discard))
+      const observedAt = clock.currentTimeMillisUnsafe()
+      const hint = status === 429 ? Option.getOrUndefined(retryAfter(headers, observedAt)) : undefined
+      yield* gate.report(ticket, status, hint)
+      if (LogLevel.isGreaterThanOrEqualTo("Debug", yield* References.MinimumLogLevel)) {
+        yield* Effect.logDebug(`${current.method} ${url} -> ${status} in ${formatDuration(observedAt - started)}`).pipe(
+          Effect.annotateLogs({ source })
+        )
+      }
+      const location = isRedirect(status) ? resolveLocation(headers["location"], from) : undefined
+      if (location !== undefined) {
+        discard()
+        if (carriesSecret && location.origin !== origin) {
           return yield* new RequestRejected({
             source,
             url,
             status,
             excerpt: scrub(
-              `redirected to ${redactUrl(target)}, another origin: not followed, so that the credentials ` +
+              `redirected to ${redactUrl(location)}, another origin: not followed, so that the credentials ` +
                 `configured for ${origin} stay there`,
               secrets
             )
@@ -158,67 +154,50 @@ export const make = Effect.fn("Http.makeClient")(function* (
             source,
             url,
             status,
-            excerpt: scrub(`more than ${maxRedirects} redirects in a row, the last to ${redactUrl(target)}`, secrets)
+            excerpt: scrub(`more than ${maxRedirects} redirects in a row, the last to ${redactUrl(location)}`, secrets)
           })
         }
-        current = redirectRequest(current, status, from, target)
+        current = redirectRequest(current, status, from, location)
+        target = parseUrl(current) ?? location
         continue
       }
-      const encoding = response.headers["content-encoding"]
-      const body = guardBody(
-        {
-          source,
-          url,
-          encoding,
-          decoder: decoderFor(encoding, current.headers["accept-encoding"]),
-          idle: bodyTimeout,
-          deadline,
-          budget
-        },
-        response.stream
-      )
-      if (!accept(response.status)) {
-        const { bytes } = yield* readAll(source, url, Stream.take(body, 16), 64 * 1024).pipe(
+      const encoding = headers["content-encoding"]
+      const guard: BodyGuard = {
+        source,
+        url,
+        encoding,
+        decoder: decoderFor(encoding, current.headers["accept-encoding"]),
+        watch
+      }
+      if (!accept(status)) {
+        const { bytes } = yield* readAll(guard, body, 64 * 1024, "cut").pipe(
           Effect.catch(() => Effect.succeed({ bytes: new Uint8Array() }))
         )
-        yield* release
-        return yield* statusError({
-          source,
-          url,
-          status: response.status,
-          headers: response.headers,
-          text: utf8.decode(bytes),
-          now: DateTime.toEpochMillis(observedAt),
-          secrets
-        })
+        discard()
+        return yield* statusError({ source, url, status, headers, text: utf8.decode(bytes), now: observedAt, secrets })
       }
-      return {
-        status: response.status,
-        headers: response.headers,
-        url: requestedUrl,
-        observedAt,
-        body
-      } satisfies Opened
+      return { status, headers, url: requestedUrl, observedAt: DateTime.makeUnsafe(observedAt), guard, body }
     }
   })
 
-  const fetch = Effect.fn("Http.fetch")(
+  // Untraced, unlike most of the library: a traced function captures a stack and opens a span per call,
+  // which measured as much CPU per request as undici itself. Logs say their source where they are made.
+  const fetch = Effect.fnUntraced(
     function* (request: HttpClientRequest.HttpClientRequest, fetchOptions?: { readonly accept?: Accept }) {
-      const opened = yield* send(request, fetchOptions?.accept ?? ok, totalTimeout)
-      const { bytes, sha256 } = yield* readAll(source, opened.url, opened.body, maxBodyBytes)
+      const sent = yield* send(request, fetchOptions?.accept ?? ok, totalTimeout, yield* Scope.Scope)
+      const { bytes, sha256 } = yield* readAll(sent.guard, sent.body, maxBodyBytes)
       return {
-        status: opened.status,
-        headers: opened.headers,
-        url: opened.url,
-        observedAt: opened.observedAt,
+        status: sent.status,
+        headers: sent.headers,
+        url: sent.url,
+        observedAt: sent.observedAt,
         bytes,
         sha256,
         text: utf8.decode(bytes)
       } satisfies Body
     },
     Effect.scoped,
-    Retry.retrying(policy),
-    Effect.annotateLogs({ source })
+    Retry.retrying(policy)
   )
 
   const decodeError: Client["decodeError"] = (fields) =>
@@ -232,7 +211,7 @@ export const make = Effect.fn("Http.makeClient")(function* (
       ...(fields.column === undefined ? {} : { column: fields.column })
     })
 
-  const json = Effect.fn("Http.json")(function* <S extends Schema.Top>(
+  const json = Effect.fnUntraced(function* <S extends Schema.Top>(
     request: HttpClientRequest.HttpClientRequest,
     schema: S
   ) {
@@ -243,15 +222,18 @@ export const make = Effect.fn("Http.makeClient")(function* (
     return { value, body }
   })
 
-  const open = Effect.fn("Http.open")(
-    function* (request: HttpClientRequest.HttpClientRequest, openOptions?: OpenOptions) {
-      const budget =
-        openOptions?.totalTimeout === undefined ? totalTimeout : Duration.fromInputUnsafe(openOptions.totalTimeout)
-      return yield* send(request, openOptions?.accept ?? ok, budget)
-    },
-    Retry.retrying(policy),
-    Effect.annotateLogs({ source })
-  )
+  const open = Effect.fnUntraced(function* (request: HttpClientRequest.HttpClientRequest, openOptions?: OpenOptions) {
+    const budget =
+      openOptions?.totalTimeout === undefined ? totalTimeout : Duration.fromInputUnsafe(openOptions.totalTimeout)
+    const sent = yield* send(request, openOptions?.accept ?? ok, budget, yield* Scope.Scope)
+    return {
+      status: sent.status,
+      headers: sent.headers,
+      url: sent.url,
+      observedAt: sent.observedAt,
+      body: guardBody(sent.guard, sent.body)
+    } satisfies Opened
+  }, Retry.retrying(policy))
 
   const provenance = (body: { readonly url: string; readonly sha256: string }): Provenance => ({
     url: body.url,

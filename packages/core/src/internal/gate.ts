@@ -47,36 +47,35 @@ export const make = Effect.fnUntraced(function* (
           Effect.logWarning(
             `${key} asked to wait ${formatDuration(retryAfter)}; holding its requests back for ` +
               `${formatDuration(longestPause)}, the longest pause allowed`
-          ),
+          ).pipe(Effect.annotateLogs({ source })),
           longestPause
         )
-  const admit = Effect.fnUntraced(
-    function* (host: string, _url: string) {
-      const key = `${source}@${host}`
-      const { delay } = yield* limiter.consume({
-        key,
-        limit: bucket.limit,
-        window: bucket.window,
-        algorithm: "token-bucket",
-        onExceeded: "delay"
-      })
-      if (Duration.isGreaterThan(delay, Duration.zero)) yield* Effect.sleep(delay)
-      const adaptive = yield* limiter.adaptiveConsume({
-        key,
-        tokens: 1,
-        fallbackLimit: policy.limit,
-        fallbackWindow: window
-      })
-      if (Duration.isGreaterThan(adaptive.delay, Duration.zero)) yield* Effect.sleep(adaptive.delay)
-      return { key, epoch: adaptive.epoch }
-    },
-    (effect, _host, url) =>
-      Effect.mapError(
-        effect,
-        (error) =>
-          new Transient({ source, url, reason: "network", detail: `the rate limiter's store failed: ${error.message}` })
+  const storeFailed = (url: string) => (error: { readonly message: string }) =>
+    new Transient({ source, url, reason: "network", detail: `the rate limiter's store failed: ${error.message}` })
+  // Chained by hand rather than in a generator: it runs before every request.
+  const admit = (host: string, url: string): Effect.Effect<Ticket, Transient> => {
+    const key = `${source}@${host}`
+    return limiter
+      .consume({ key, limit: bucket.limit, window: bucket.window, algorithm: "token-bucket", onExceeded: "delay" })
+      .pipe(
+        Effect.flatMap(({ delay }) => {
+          const adaptive = limiter.adaptiveConsume({
+            key,
+            tokens: 1,
+            fallbackLimit: policy.limit,
+            fallbackWindow: window
+          })
+          return Duration.isGreaterThan(delay, Duration.zero) ? Effect.andThen(Effect.sleep(delay), adaptive) : adaptive
+        }),
+        Effect.flatMap((adaptive) => {
+          const ticket = { key, epoch: adaptive.epoch }
+          return Duration.isGreaterThan(adaptive.delay, Duration.zero)
+            ? Effect.as(Effect.sleep(adaptive.delay), ticket)
+            : Effect.succeed(ticket)
+        }),
+        Effect.mapError(storeFailed(url))
       )
-  )
+  }
   const report = (ticket: Ticket, status: number, retryAfter: Duration.Duration | undefined) =>
     status === 429
       ? pauseFor(ticket.key, retryAfter).pipe(
@@ -84,7 +83,11 @@ export const make = Effect.fnUntraced(function* (
             limiter.adaptiveFeedback({ key: ticket.key, epoch: ticket.epoch, tokens: 1, status, retryAfter: pause })
           ),
           // The slow-down is lost, not the response: the next 429 asks for it again.
-          Effect.catch((error) => Effect.logWarning(`${ticket.key}: the rate limiter's store failed: ${error.message}`))
+          Effect.catch((error) =>
+            Effect.logWarning(`${ticket.key}: the rate limiter's store failed: ${error.message}`).pipe(
+              Effect.annotateLogs({ source })
+            )
+          )
         )
       : Effect.void
   return { admit, report }

@@ -27,8 +27,11 @@ export const originOf = (url: string): string | undefined => {
   return parsed === undefined || parsed.origin === "null" ? undefined : parsed.origin
 }
 
-/** The host a request goes to, for its rate-limit key. */
-export const hostOf = (url: string): string => parse(url)?.host ?? url
+/** Where a request goes, `urlParams` included; `undefined` when that is not an absolute http(s) URL. */
+export const parseUrl = (request: HttpClientRequest.HttpClientRequest): URL | undefined => {
+  const url = parse(fullUrl(request))
+  return url !== undefined && (url.protocol === "http:" || url.protocol === "https:") ? url : undefined
+}
 
 /** Where a redirect's `Location` points, resolved against the URL that answered; `undefined` if nowhere usable. */
 export const resolveLocation = (location: string | undefined, from: string): URL | undefined => {
