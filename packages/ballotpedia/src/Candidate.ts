@@ -72,7 +72,7 @@ export const mapping: Mapping<"Candidate"> = {
   key: "candidate/<candidate_id>/<stage_id>, then /round/<ranked_choice_voting_round> when set",
   keyPrefix: () => "candidate",
   decode: (row, context) =>
-    Effect.map(Decoding.decodeRow(CandidateRow, row, context), (r) => {
+    Effect.mapEager(Decoding.decodeRow(CandidateRow, row, context), (r) => {
       const round = r.ranked_choice_voting_round
       return {
         key: [r.candidate_id, r.stage_id, ...(round === null ? [] : ["round", String(round)])],

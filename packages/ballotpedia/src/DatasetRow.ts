@@ -27,13 +27,12 @@ export const mapping: Mapping<"DatasetRow"> = {
   kind: "DatasetRow",
   key: "dataset:<dataset id>/id/<id column> when the file has one, else dataset:<dataset id>/row/<row number>",
   keyPrefix: (dataset) => `dataset:${dataset}`,
+  // Eager: rows whose decoding is done (an `Exit`) are mapped without the effect runtime.
   decode: (row, context) =>
-    Effect.gen(function* () {
-      const columns = yield* Decoding.decodeRow(Columns, row, context)
-      const { id } = yield* Decoding.decodeRow(Id, row, context)
-      return {
+    Effect.flatMapEager(Decoding.decodeRow(Columns, row, context), (columns) =>
+      Effect.mapEager(Decoding.decodeRow(Id, row, context), ({ id }) => ({
         key: id == null ? ["row", String(row.index)] : ["id", id],
         data: { dataset: context.dataset, row: row.index, columns }
-      }
-    })
+      }))
+    )
 }

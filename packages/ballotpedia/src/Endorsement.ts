@@ -19,7 +19,7 @@
 import { Decoding, type SourceError } from "@electfeed/core"
 import { Effect, Schema } from "effect"
 import * as Cells from "./Cells.ts"
-import type { Mapping, RowContext } from "./Mapping.ts"
+import type { Entity, Mapping, RowContext } from "./Mapping.ts"
 
 const Columns = Schema.Record(Schema.String, Cells.Text)
 
@@ -77,6 +77,25 @@ const identity = (cells: Values, field: "endorser" | "endorsee", name: string): 
   return (column === undefined ? null : cells[column]) ?? name
 }
 
+const entity = (
+  cells: Values,
+  endorser: { readonly column: string; readonly value: string },
+  endorsee: { readonly column: string; readonly value: string }
+): Entity<"Endorsement"> => {
+  const dateColumn = columnOf(cells, fieldColumns.date)
+  const date = dateColumn === undefined ? null : cells[dateColumn]!
+  const used = new Set([endorser.column, endorsee.column, dateColumn])
+  const details = Object.fromEntries(Object.entries(cells).filter(([column]) => !used.has(column)))
+  return {
+    key: [
+      identity(cells, "endorser", endorser.value),
+      identity(cells, "endorsee", endorsee.value),
+      ...(date === null ? [] : [date])
+    ],
+    data: { endorser: endorser.value, endorsee: endorsee.value, date, details }
+  }
+}
+
 /**
  * Endorsement rows as `Endorsement` entities.
  *
@@ -87,23 +106,13 @@ export const mapping: Mapping<"Endorsement"> = {
   kind: "Endorsement",
   key: "endorsement/<endorser_id or endorser>/<endorsee_id, candidate_id or endorsee>[/<date>]",
   keyPrefix: () => "endorsement",
+  // Eager: rows whose decoding is done (an `Exit`) are mapped without the effect runtime.
   decode: (row, context) =>
-    Effect.gen(function* () {
-      const cells = yield* Decoding.decodeRow(Columns, row, context)
-      yield* Decoding.decodeRow(Keys, row, context)
-      const endorser = yield* required(cells, "endorser", row, context)
-      const endorsee = yield* required(cells, "endorsee", row, context)
-      const dateColumn = columnOf(cells, fieldColumns.date)
-      const date = dateColumn === undefined ? null : cells[dateColumn]!
-      const used = new Set([endorser.column, endorsee.column, dateColumn])
-      const details = Object.fromEntries(Object.entries(cells).filter(([column]) => !used.has(column)))
-      return {
-        key: [
-          identity(cells, "endorser", endorser.value),
-          identity(cells, "endorsee", endorsee.value),
-          ...(date === null ? [] : [date])
-        ],
-        data: { endorser: endorser.value, endorsee: endorsee.value, date, details }
-      }
-    })
+    Effect.flatMapEager(Decoding.decodeRow(Columns, row, context), (cells) =>
+      Effect.flatMapEager(Decoding.decodeRow(Keys, row, context), () =>
+        Effect.flatMapEager(required(cells, "endorser", row, context), (endorser) =>
+          Effect.mapEager(required(cells, "endorsee", row, context), (endorsee) => entity(cells, endorser, endorsee))
+        )
+      )
+    )
 }

@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto"
 import { DateTime, Effect, Result, Schema, SchemaGetter } from "effect"
+import * as FastDecode from "./internal/fastDecode.ts"
 import { writeStable } from "./internal/stableJson.ts"
 import { loneSurrogateAt } from "./internal/wellFormed.ts"
 
@@ -203,11 +204,24 @@ const Scalar = Schema.Union([Schema.String, Schema.Finite, Schema.Boolean, Schem
  * @since 0.2.0
  * @category schemas
  */
-export const CellText = Scalar.pipe(
-  Schema.decodeTo(Nullable(Schema.String), {
-    decode: SchemaGetter.transform((value) => (value === null || value === "" ? null : String(value))),
-    encode: SchemaGetter.transform((value) => value ?? "")
-  })
+export const CellText = FastDecode.register(
+  Scalar.pipe(
+    Schema.decodeTo(Nullable(Schema.String), {
+      decode: SchemaGetter.transform((value) => (value === null || value === "" ? null : String(value))),
+      encode: SchemaGetter.transform((value) => value ?? "")
+    })
+  ),
+  // The schema's decoding by hand, for rows decoded by the million; anything else is the schema's.
+  (value) =>
+    typeof value === "string"
+      ? value === ""
+        ? null
+        : value
+      : value === null
+        ? null
+        : typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))
+          ? String(value)
+          : FastDecode.unsure
 )
 
 /**
@@ -337,6 +351,8 @@ export const contentHash = (data: unknown): string => createHash("sha256").updat
  * @category keys
  */
 export const keyPart = (value: string): Result.Result<string, string> => {
+  // The native check first: keys are made by the million, and almost all are well-formed.
+  if (value.isWellFormed()) return Result.succeed(encodeURIComponent(value))
   const at = loneSurrogateAt(value)
   return at === -1
     ? Result.succeed(encodeURIComponent(value))

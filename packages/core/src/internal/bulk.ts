@@ -13,7 +13,7 @@ import * as Progress from "../Progress.ts"
 import * as Source from "../Source.ts"
 import { ConfigError, type DecodeError, type SourceError } from "../SourceError.ts"
 import * as Checkpoint from "./checkpoint.ts"
-import { type Entity, toEvent } from "./entities.ts"
+import { type Entity, eventsOf } from "./entities.ts"
 import * as FileName from "./fileName.ts"
 
 /** Settings of a bulk stream that a config may change. */
@@ -132,16 +132,15 @@ const rows = <Config, K extends EntityKind, Row>(
       const outcomes =
         options.format === "json" ? Decoding.jsonArrayRows(content, rowContext) : Decoding.csvRows(content, rowContext)
       const policy = settings.malformedRows ?? "skip"
-      const prefixed = (event: FeedEvent): FeedEvent =>
-        prefix === undefined ? event : { ...event, key: `${prefix}/${event.key}` }
+      const toEvent = eventsOf(options.kind, origin, prefix)
       // The eager combinators keep a row whose steps are all done (schema decoding gives an `Exit`, as do
       // most mappings) out of the effect runtime: a chunk of rows then costs no effect per row.
       const eventOf = (row: Decoding.Row): Effect.Effect<FeedEvent, DecodeError> =>
         Effect.flatMapEager(Decoding.decodeRow(options.row, row, rowContext), (decoded) => {
           const mapped = options.entity(decoded, { ...context, index: row.index, url: file.url })
-          return Effect.flatMapEager(Effect.isEffect(mapped) ? mapped : Effect.succeed(mapped), (entity) =>
-            Effect.mapEager(toEvent(options.kind, origin, entity, row.index), prefixed)
-          )
+          return Effect.isEffect(mapped)
+            ? Effect.flatMapEager(mapped, (entity) => toEvent(entity, row.index))
+            : toEvent(mapped, row.index)
         })
       // Under `fail`, the rows of a chunk before the bad one are emitted, and the read fails after them.
       let failure: DecodeError | undefined

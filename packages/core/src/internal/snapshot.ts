@@ -13,7 +13,7 @@ import type * as Http from "../Http.ts"
 import * as Source from "../Source.ts"
 import type { SourceError } from "../SourceError.ts"
 import * as Checkpoint from "./checkpoint.ts"
-import { type Entity, toEvent } from "./entities.ts"
+import { type Entity, eventsOf } from "./entities.ts"
 import { decodeJsonText } from "./jsonText.ts"
 
 /** What became of one snapshot request. */
@@ -148,7 +148,8 @@ export const make = <Config, const K extends EntityKind, Body>(
     const mapped = options.entities(value, { ...context, http: body })
     const entities = Effect.isEffect(mapped) ? yield* mapped : mapped
     const origin = { ...context, url: body.url, sha256: body.sha256, observedAt: body.observedAt }
-    const events = yield* Effect.forEach(entities, (entity) => toEvent(options.kind, origin, entity))
+    const eventOf = eventsOf(options.kind, origin)
+    const events = yield* Effect.forEach(entities, (entity) => eventOf(entity))
     yield* tell("decoded")
     return { state, events }
   })
