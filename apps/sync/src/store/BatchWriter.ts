@@ -16,6 +16,8 @@ import { createHash } from "node:crypto"
 import { Compose, SourceError as Errors, Feed } from "@electfeed/core"
 import { Array as Arr, DateTime, Effect, Option, Schema } from "effect"
 import { SqlClient, SqlSchema } from "effect/sql"
+import * as Canonical from "./Canonical.ts"
+import * as Entities from "./Entities.ts"
 import * as Listings from "./Listings.ts"
 import * as Outbox from "./Outbox.ts"
 import type { Dialect, Schemas } from "./Rows.ts"
@@ -76,12 +78,23 @@ interface Prepared extends Outbox.Outgoing {
   readonly hash: string
 }
 
+// A source gives the events of one body the same provenance: it is written once.
+const provenanceJson = new WeakMap<Feed.Provenance, string>()
+
+const stableProvenance = (provenance: Feed.Provenance): string => {
+  const known = provenanceJson.get(provenance)
+  if (known !== undefined) return known
+  const json = Canonical.stableJson(provenance)
+  provenanceJson.set(provenance, json)
+  return json
+}
+
 const prepare = (event: Feed.FeedEvent): Prepared => {
-  const data = Feed.stableJson(event.data)
+  const data = Canonical.stableJson(event.data)
   return {
     event,
     data,
-    provenance: Feed.stableJson(event.provenance),
+    provenance: stableProvenance(event.provenance),
     hash: createHash("sha256").update(data).digest("hex")
   }
 }
@@ -89,19 +102,6 @@ const prepare = (event: Feed.FeedEvent): Prepared => {
 // JSON.stringify writes U+0000 and a lone surrogate as escapes, so only JSON holding such an escape (or
 // a backslash followed by the same letters) needs the full check.
 const mayBeFlawed = /\\u0000|\\ud[89a-f]/i
-
-const EntityRow = Schema.Struct({
-  source: Schema.String,
-  key: Schema.String,
-  stream: Schema.String,
-  kind: Schema.String,
-  hash: Schema.String,
-  data: Schema.String,
-  provenance: Schema.String,
-  observed_at: Schema.String,
-  first_seen_at: Schema.String,
-  regressed: Schema.Number
-})
 
 const decodeContest = Schema.decodeUnknownOption(Feed.ContestResult)
 
@@ -116,43 +116,7 @@ export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect
   const sql = yield* SqlClient.SqlClient
   const listings = Listings.make()
   const outbox = yield* Outbox.make(dialect)
-
-  const Keys = Schema.Struct({ source: Schema.String, keys: Schema.NonEmptyArray(Schema.String) })
-  const findHashes = SqlSchema.findAll({
-    Request: Keys,
-    Result: rows.Hash,
-    execute: ({ keys, source }) =>
-      sql`SELECT key, hash FROM feed_entities WHERE source = ${source} AND key IN ${sql.in(keys)} AND removed_at IS NULL`
-  })
-  const findKnown = SqlSchema.findAll({
-    Request: Keys,
-    Result: rows.Known,
-    execute: ({ keys, source }) =>
-      sql`SELECT key, hash, data FROM feed_entities
-          WHERE source = ${source} AND key IN ${sql.in(keys)} AND removed_at IS NULL`
-  })
-  const lookUp = <A extends { readonly key: string }, E>(
-    find: (request: typeof Keys.Type) => Effect.Effect<ReadonlyArray<A>, E>,
-    source: string,
-    keys: ReadonlyArray<string>
-  ) =>
-    Effect.forEach(inChunks(keys, 500), (chunk) => find({ source, keys: chunk }), { concurrency: 1 }).pipe(
-      Effect.map((found) => new Map(found.flat().map((row) => [row.key, row] as const)))
-    )
-
-  // Only a row whose data changed, or that comes back after it was removed, is written and handed back.
-  const upsert = SqlSchema.findAll({
-    Request: Schema.NonEmptyArray(EntityRow),
-    Result: rows.Upserted,
-    execute: (chunk) =>
-      sql`INSERT INTO feed_entities ${sql.insert(chunk)} ON CONFLICT (source, key) DO UPDATE SET
-            stream = excluded.stream, kind = excluded.kind, hash = excluded.hash, data = excluded.data,
-            provenance = excluded.provenance, observed_at = excluded.observed_at, regressed = excluded.regressed,
-            removed_at = NULL,
-            last_change = CASE WHEN feed_entities.removed_at IS NULL THEN 'changed' ELSE 'added' END
-          WHERE feed_entities.hash IS DISTINCT FROM excluded.hash OR feed_entities.removed_at IS NOT NULL
-          RETURNING key, last_change`
-  })
+  const entities = yield* Entities.make(rows, dialect)
 
   const findListed = SqlSchema.findAll({
     Request: Schema.Struct({ source: Schema.String, stream: Schema.String, url: Schema.String }),
@@ -219,8 +183,9 @@ export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect
   })
 
   const historyRow = (source: string, change: Prepared) => {
+    if (change.event.kind !== "ContestResult") return []
     const contest = decodeContest(change.event.data)
-    if (change.event.kind !== "ContestResult" || Option.isNone(contest)) return []
+    if (Option.isNone(contest)) return []
     const data = contest.value
     return [
       {
@@ -234,7 +199,7 @@ export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect
         precincts_total: data.reporting.precinctsTotal,
         percent_reporting: data.reporting.percent,
         source_updated_at: data.updatedAt,
-        selections: Feed.stableJson(data.selections)
+        selections: Canonical.stableJson(data.selections)
       }
     ]
   }
@@ -260,8 +225,7 @@ export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect
       }
       // Events whose data is stored already are left out with one cheap read (equal data is unchanged,
       // whoever stored it); among the rest, the upsert decides what changed.
-      const hashes = yield* lookUp(
-        findHashes,
+      const hashes = yield* entities.hashes(
         source,
         prepared.map(({ event }) => event.key)
       )
@@ -269,7 +233,7 @@ export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect
       const contests = candidates
         .filter(({ event }) => event.kind === "ContestResult" && hashes.has(event.key))
         .map(({ event }) => event.key)
-      const before: ReadonlyMap<string, Compose.Known> = yield* lookUp(findKnown, source, contests)
+      const before: ReadonlyMap<string, Compose.Known> = yield* entities.known(source, contests)
       const marked = new Map<string, Prepared>()
       for (const ready of candidates) {
         const previous = before.get(ready.event.key)
@@ -279,33 +243,30 @@ export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect
       }
       const now = DateTime.formatIso(yield* DateTime.now)
       const changes: Array<Prepared> = []
-      for (const chunk of inChunks([...marked.values()], 200)) {
-        const returned = yield* upsert(
-          Arr.map(chunk, ({ data, event, hash, provenance }) => ({
-            source,
-            key: event.key,
-            stream: event.stream,
-            kind: event.kind,
-            hash,
-            data,
-            provenance,
-            observed_at: event.observedAt,
-            first_seen_at: event.observedAt,
-            regressed: event.regressed === true ? 1 : 0
-          }))
-        )
-        for (const row of returned) {
-          const ready = marked.get(row.key)!
-          const { regressed, ...event } = ready.event
-          changes.push({
-            ...ready,
-            event: {
-              ...event,
-              change: row.last_change,
-              ...(row.last_change === "changed" && regressed === true ? { regressed } : {})
-            } as Feed.FeedEvent
-          })
-        }
+      const returned = yield* entities.upsert(
+        source,
+        Array.from(marked.values(), ({ data, event, hash, provenance }) => ({
+          key: event.key,
+          stream: event.stream,
+          kind: event.kind,
+          hash,
+          data,
+          provenance,
+          observed_at: event.observedAt,
+          regressed: event.regressed === true ? 1 : 0
+        }))
+      )
+      for (const row of returned) {
+        const ready = marked.get(row.key)!
+        const { regressed, ...event } = ready.event
+        changes.push({
+          ...ready,
+          event: {
+            ...event,
+            change: row.last_change,
+            ...(row.last_change === "changed" && regressed === true ? { regressed } : {})
+          } as Feed.FeedEvent
+        })
       }
       const stored = batch.checkpoints.length === 0 ? {} : yield* storedCheckpoints(source)
       const removed: Array<Prepared> = []

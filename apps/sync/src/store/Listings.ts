@@ -83,7 +83,18 @@ export const make = (): Listings => {
     map.set(key, made)
     return made
   }
+  // The sets the last event went to: the events of one body come in a row, with one provenance.
+  let last:
+    | {
+        readonly source: string
+        readonly stream: string
+        readonly provenance: Feed.Provenance
+        readonly keys: Set<string>
+        readonly seen: Set<string>
+      }
+    | undefined
   const forgetStream = (source: string, stream: string) => {
+    last = undefined
     seen.get(source)?.delete(stream)
     const listings = bodies.get(source)
     if (listings === undefined) return
@@ -91,26 +102,35 @@ export const make = (): Listings => {
   }
   return {
     reset: (source) => {
+      last = undefined
       bodies.delete(source)
       seen.delete(source)
     },
     listed: (source, event) => {
+      if (last?.source === source && last.stream === event.stream && last.provenance === event.provenance) {
+        last.keys.add(event.key)
+        last.seen.add(event.key)
+        return
+      }
       const { sha256, url } = event.provenance
       const id = JSON.stringify([event.stream, url, sha256])
       const listing = of(bodies, source, () => new Map<string, Listing>())
-      of(listing, id, () => ({
+      const { keys } = of(listing, id, () => ({
         stream: event.stream,
         url,
         sha256,
         provenance: event.provenance,
         observedAt: event.observedAt,
         keys: new Set<string>()
-      })).keys.add(event.key)
-      of(
+      }))
+      const streamSeen = of(
         of(seen, source, () => new Map<string, Set<string>>()),
         event.stream,
         () => new Set<string>()
-      ).add(event.key)
+      )
+      keys.add(event.key)
+      streamSeen.add(event.key)
+      last = { source, stream: event.stream, provenance: event.provenance, keys, seen: streamSeen }
     },
     complete: (source, stream, previous, next) => {
       const state = decodeSnapshot(next)
@@ -135,6 +155,7 @@ export const make = (): Listings => {
       for (const [id, listing] of listings) {
         if (listing.stream !== stream || !fresh.has(listing.sha256)) continue
         listings.delete(id)
+        last = undefined
         completed.push({
           stream,
           url: listing.url,

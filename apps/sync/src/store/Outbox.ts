@@ -12,9 +12,10 @@
  * @since 0.2.0
  */
 import type { Feed } from "@electfeed/core"
-import { Array as Arr, Effect } from "effect"
+import { type Array as Arr, Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import type { Dialect } from "./Rows.ts"
+import * as Values from "./Values.ts"
 
 /**
  * The PostgreSQL channel told of every commit that stored changes; its payload is the source.
@@ -41,6 +42,8 @@ export interface Outgoing {
 }
 
 const text = JSON.stringify
+
+const columns = "source, stream, kind, key, change, regressed, observed_at, committed_at, event"
 
 /**
  * The event as `Feed.encode` writes it (stable JSON: keys sorted, nothing absent), built around the
@@ -73,20 +76,41 @@ export const make = Effect.fnUntraced(function* (dialect: Dialect) {
   const append = Effect.fnUntraced(function* (source: string, changes: ReadonlyArray<Outgoing>, committedAt: string) {
     if (changes.length === 0) return
     if (dialect === "postgres") yield* sql.unsafe(`SELECT pg_advisory_xact_lock(${seqLock})`)
-    for (const chunk of inChunks(changes, 200)) {
-      yield* sql`INSERT INTO feed_changes ${sql.insert(
-        Arr.map(chunk, (change) => ({
-          source,
-          stream: change.event.stream,
-          kind: change.event.kind,
-          key: change.event.key,
-          change: change.event.change ?? "changed",
-          regressed: change.event.regressed === true ? 1 : 0,
-          observed_at: change.event.observedAt,
-          committed_at: committedAt,
-          event: envelopeJson(change)
-        }))
-      )}`
+    for (const chunk of inChunks(changes, dialect === "postgres" ? 1000 : 200)) {
+      if (dialect === "postgres") {
+        // One array per column, unnested in order: the seqs follow the changes' order.
+        const event = (change: Outgoing) => change.event
+        yield* sql.unsafe(
+          `INSERT INTO feed_changes (${columns})
+          SELECT $1::text, r.stream, r.kind, r.key, r.change, r.regressed, r.observed_at::timestamptz,
+            $2::timestamptz, r.event::jsonb
+          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[])
+            WITH ORDINALITY AS r(stream, kind, key, change, regressed, observed_at, event, n)
+          ORDER BY r.n`,
+          [
+            source,
+            committedAt,
+            chunk.map((change) => event(change).stream),
+            chunk.map((change) => event(change).kind),
+            chunk.map((change) => event(change).key),
+            chunk.map((change) => event(change).change ?? "changed"),
+            chunk.map((change) => (event(change).regressed === true ? 1 : 0)),
+            chunk.map((change) => event(change).observedAt),
+            chunk.map(envelopeJson)
+          ]
+        )
+        continue
+      }
+      const params: Array<string | number> = []
+      for (const change of chunk) {
+        const { event } = change
+        params.push(source, event.stream, event.kind, event.key, event.change ?? "changed")
+        params.push(event.regressed === true ? 1 : 0, event.observedAt, committedAt, envelopeJson(change))
+      }
+      yield* sql.unsafe(
+        `INSERT INTO feed_changes (${columns}) VALUES ${Values.placeholders(dialect, chunk.length, 9)}`,
+        params
+      )
     }
     if (dialect === "postgres") yield* sql`SELECT pg_notify(${channel}, ${source})`
   })

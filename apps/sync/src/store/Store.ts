@@ -30,6 +30,7 @@ import * as Lease from "./Lease.ts"
 import * as Migrations from "./Migrations.ts"
 import * as Rows from "./Rows.ts"
 import * as Sqlite from "./SqliteClient.ts"
+import * as Statistics from "./Statistics.ts"
 import * as Status from "./Status.ts"
 import { StoreError, storeCall } from "./StoreError.ts"
 import * as Watchdog from "./Watchdog.ts"
@@ -175,6 +176,13 @@ const make = Effect.fnUntraced(function* (
       .prune({ committedBefore: DateTime.subtractDuration(now, retention) })
       .pipe(Effect.catch((error) => Effect.logWarning(`cannot prune old changes: ${error.message}`)))
   })
+  const statistics = yield* Statistics.make(dialect)
+  // Analysis is housekeeping too: a failure is told, and the write it follows stands.
+  const keepStatistics = (written: BatchWriter.Written) =>
+    statistics.written(written.changes.length + written.removed.length).pipe(
+      call("cannot analyze the grown tables"),
+      Effect.catch((error) => Effect.logWarning(error.message))
+    )
   const queries = yield* Status.make(rows)
   const leases = yield* Lease.make(
     rows,
@@ -198,6 +206,7 @@ const make = Effect.fnUntraced(function* (
         call(`cannot store a batch of ${source}`),
         // A signal stops the app after the transaction in flight, unless the database stopped answering.
         finishBeforeStopping(stopping.transaction, abandon),
+        Effect.tap(keepStatistics),
         Effect.tap(pruneOld)
       ),
     recordRun: Effect.fn("Store.recordRun")(
@@ -296,8 +305,8 @@ const clientLayer = (
       connectTimeout: options.connectTimeout ?? defaults.connectTimeout,
       ...(watchdog === undefined ? {} : { stream: watchdog.connect }),
       startupParameters: {
-        // The key lookups are prepared statements; a plan cached while a table was still empty would
-        // scan it whole ever after, making each batch slower than the last.
+        // The store's queries are prepared statements; a plan cached while a table was still empty
+        // would scan it whole ever after, making each call slower than the last.
         plan_cache_mode: "force_custom_plan",
         // The server gives up on a statement the client would stop waiting for anyway.
         statement_timeout: String(Math.ceil(Duration.toMillis(statementTimeout))),
