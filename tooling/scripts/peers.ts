@@ -4,6 +4,7 @@
  * release the workspace is built and tested with: an app has one copy of each, and the oldest release the
  * range admits is the one the tests prove.
  */
+import { isBuiltin } from "node:module"
 
 /** The dependency sections of a package.json, and its `bin`. */
 export interface Manifest {
@@ -15,11 +16,11 @@ export interface Manifest {
 
 const bareImport = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s*)"([^"./][^"]*)"/gm
 
-/** The packages a JavaScript file imports by name (`node:` built-ins left out), each once. */
+/** The packages a JavaScript file imports by name (Node's built-ins left out, `fs` as `node:fs`), each once. */
 export const importedPackages = (javascript: string): ReadonlyArray<string> => {
   const names = new Set<string>()
   for (const [, specifier] of javascript.matchAll(bareImport)) {
-    if (specifier === undefined || specifier.startsWith("node:")) continue
+    if (specifier === undefined || isBuiltin(specifier)) continue
     const parts = specifier.split("/")
     names.add(specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!)
   }

@@ -17,7 +17,6 @@ import { Argument, CliError, Command, Flag, GlobalFlag } from "effect/cli"
 import * as AppConfig from "./AppConfig.ts"
 import * as Changes from "./Changes.ts"
 import { limiterLayer } from "./cluster/Settings.ts"
-import * as Demo from "./Demo.ts"
 import * as Export from "./export/Command.ts"
 import * as Init from "./Init.ts"
 import { announce, cadence, type LogFormat as Format, logging, progressReporter } from "./Output.ts"
@@ -345,7 +344,14 @@ const demo = Command.make(
     ),
     port: ServeCommands.portFlag
   },
-  ({ port, serve, store }) => action((logFormat) => Demo.run({ store, logFormat, ...(serve ? { serve: port } : {}) }))
+  ({ port, serve, store }) =>
+    action((logFormat) =>
+      // Loaded when the demo runs: its simulators and results page cost every other command's start-up.
+      Effect.flatMap(
+        Effect.promise(() => import("./Demo.ts")),
+        (Demo) => Demo.run({ store, logFormat, ...(serve ? { serve: port } : {}) })
+      )
+    )
 ).pipe(
   Command.withDescription(
     "A short election night on this machine: starts the CA SOS and Ballotpedia simulators on 127.0.0.1, loads a Ballotpedia candidates dataset, polls the CA SOS timeline from zero to final (with the pre-election test-data reset), stores it all in SQLite and prints a summary."

@@ -5,9 +5,10 @@
  * The shebang caps V8's young generation at 16 MB: on long bulk reads V8 otherwise grows it to 128 MB,
  * which is most of the process's memory (see the Ballotpedia benchmark).
  *
- * Start-up is mostly compiling the few hundred modules the CLI loads (effect's among them), so Node's
- * compile cache is switched on before they load: they are imported here, not at the top, because static
- * imports would load before it.
+ * What is installed and run is this file bundled with the app's modules (`dist/bin/electfeed.js`, see
+ * `scripts/bundle.ts`); tests and a checkout without a build run it as it is. Start-up is mostly loading
+ * the modules the CLI needs (effect's among them), so Node's compile cache is switched on before they
+ * load: they are imported here, not at the top, because static imports would load before it.
  *
  * @since 0.1.0
  */
