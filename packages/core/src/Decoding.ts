@@ -332,6 +332,16 @@ export type Unsure = FastDecode.Unsure
 export const withFastDecode: <S extends Schema.Top>(schema: S, fast: (input: unknown) => S["Type"] | Unsure) => S =
   FastDecode.register
 
+/**
+ * The fast decoder `schema` was given with {@link withFastDecode}, or compiled for a struct of such
+ * cells; `undefined` when it has none. A connector's own cell builds on a core cell's this way.
+ *
+ * @since 0.2.0
+ * @category fast decoding
+ */
+export const fastDecoderOf = <S extends Schema.Top>(schema: S): ((input: unknown) => S["Type"] | Unsure) | undefined =>
+  FastDecode.of(schema.ast) as ((input: unknown) => S["Type"] | Unsure) | undefined
+
 // Untraced on purpose: it runs once per row, and a span per row would cost more than the decoding.
 /**
  * Decodes one row with `schema`; a failure names the row and the column (the first key of the issue's

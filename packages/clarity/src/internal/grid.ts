@@ -61,8 +61,7 @@ export const make = (known: Names, byType: boolean): Grid => {
   const units: Array<string> = []
   // By name's number: the unit's slot plus one (0: not in this contest yet).
   let slots = new Int32Array(Math.max(16, known.size()))
-  const types: Array<string> = []
-  const typeSlots = new Map<string, number>()
+  const types = names()
   let capacity = Math.max(16, known.size())
   // By choice: the votes of every unit, and by vote type.
   const votes: Array<Float64Array> = []
@@ -96,16 +95,6 @@ export const make = (known: Names, byType: boolean): Grid => {
     return slot
   }
 
-  const typeOf = (type: string) => {
-    let slot = typeSlots.get(type)
-    if (slot === undefined) {
-      slot = types.length
-      types.push(type)
-      typeSlots.set(type, slot)
-    }
-    return slot
-  }
-
   return {
     units,
     add: (unit, choice, type, count) => {
@@ -117,7 +106,7 @@ export const make = (known: Names, byType: boolean): Grid => {
       votes[choice]![slot]! += count
       if (!byType) return
       const byChoice = typed[choice]!
-      const t = typeOf(type)
+      const t = types.intern(type)
       while (byChoice.length <= t) byChoice.push(blank(absent))
       const column = byChoice[t]!
       column[slot] = Number.isNaN(column[slot]!) ? count : column[slot]! + count
@@ -129,7 +118,7 @@ export const make = (known: Names, byType: boolean): Grid => {
         const byChoice = typed[c] ?? []
         for (let t = 0; t < byChoice.length; t++) {
           const count = byChoice[t]![unit]!
-          if (!Number.isNaN(count)) record[types[t]!] = count
+          if (!Number.isNaN(count)) record[types.name(t)] = count
         }
         return record
       })
