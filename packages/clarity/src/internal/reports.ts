@@ -8,7 +8,6 @@ import { Effect, Schema, Stream } from "effect"
 import { type Config, defaultMaxUncompressedBytes } from "../Config.ts"
 import * as Mapping from "../Mapping.ts"
 import * as Detail from "./detail.ts"
-import { scan } from "./scan.ts"
 import * as Xml from "./xml.ts"
 import * as Zip from "./zip.ts"
 
@@ -20,18 +19,57 @@ const xmlLimits: Xml.Limits = { maxDepth: 32, maxRun: 1024 * 1024 }
 const failure = (context: Context, detail: string, path?: string) =>
   context.files.decodeError({ url: context.url, detail, input: "", path })
 
-/** The bytes of the zip entry `name`, inflated as the zip streams in. */
-const unzipped = <E>(bytes: Stream.Stream<Uint8Array, E>, name: string, context: Context) =>
+/** What an entry's bytes are read into: `take` gives what the bytes so far completed. */
+interface Target<A> {
+  readonly write: (bytes: Uint8Array) => SourceError.DecodeError | undefined
+  readonly end: () => SourceError.DecodeError | undefined
+  readonly take: () => ReadonlyArray<A>
+}
+
+/** The zip entry `name`, inflated as the zip streams in, read into `make()`'s target as it inflates. */
+const unzipping = <A, E>(
+  bytes: Stream.Stream<Uint8Array, E>,
+  name: string,
+  context: Context,
+  make: () => Target<A>
+): Stream.Stream<A, E | SourceError.DecodeError> =>
   Stream.suspend(() => {
-    const entry = Zip.readEntry(name, context.config.maxUncompressedBytes ?? defaultMaxUncompressedBytes)
-    const located = Effect.mapError((detail: string) => failure(context, detail, name))
+    const target = make()
+    let refused: SourceError.DecodeError | undefined
+    const entry = Zip.readEntry(name, context.config.maxUncompressedBytes ?? defaultMaxUncompressedBytes, (piece) => {
+      refused = target.write(piece)
+      return refused?.message
+    })
+    const taken = (step: Effect.Effect<void, string>, last?: () => SourceError.DecodeError | undefined) =>
+      step.pipe(
+        Effect.mapError((detail) => refused ?? failure(context, detail, name)),
+        Effect.flatMap(() => {
+          const error = last?.()
+          return error === undefined ? Effect.sync(target.take) : Effect.fail(error)
+        })
+      )
     return Stream.concat(
       bytes.pipe(
-        Stream.mapEffect((piece) => located(entry.push(piece))),
+        Stream.mapEffect((piece) => taken(entry.push(piece))),
         Stream.flattenIterable
       ),
-      Stream.fromIterableEffect(located(entry.end))
+      Stream.fromIterableEffect(taken(entry.end, target.end))
     ).pipe(Stream.ensuring(entry.close))
+  })
+
+/** The bytes of the zip entry `name`, inflated as the zip streams in. */
+const unzipped = <E>(bytes: Stream.Stream<Uint8Array, E>, name: string, context: Context) =>
+  unzipping<Uint8Array, E>(bytes, name, context, () => {
+    let out: Array<Uint8Array> = []
+    return {
+      write: (piece) => void out.push(piece),
+      end: () => undefined,
+      take: () => {
+        const done = out
+        out = []
+        return done
+      }
+    }
   })
 
 // Entities are built this many at a time.
@@ -51,7 +89,7 @@ export const detail = (
   bytes: Stream.Stream<Uint8Array, SourceError.SourceError>,
   context: Context
 ): Stream.Stream<Source.Entity<"ContestResult">, SourceError.SourceError> =>
-  scan<Detail.Pending, SourceError.SourceError>(unzipped(bytes, "detail.xml", context), () => {
+  unzipping<Detail.Pending, SourceError.SourceError>(bytes, "detail.xml", context, () => {
     const { config } = context
     const assembler = Detail.assembler({
       ...siteOf(config),
@@ -60,16 +98,19 @@ export const detail = (
       timeZone: config.timeZone
     })
     const reader = Xml.reader(assembler.handler, xmlLimits)
-    const step = (run: () => Xml.Failure | undefined, into: Array<Detail.Pending>) => {
-      assembler.into(into)
-      const found = run()
-      return found === undefined
-        ? undefined
-        : failure(context, found.detail, `detail.xml:${found.line}:${found.column}`)
-    }
+    let out: Array<Detail.Pending> = []
+    assembler.into(out)
+    const located = (found: Xml.Failure | undefined) =>
+      found === undefined ? undefined : failure(context, found.detail, `detail.xml:${found.line}:${found.column}`)
     return {
-      feed: (piece, into) => step(() => reader.write(piece), into),
-      end: (into) => step(reader.end, into)
+      write: (piece) => located(reader.write(piece)),
+      end: () => located(reader.end()),
+      take: () => {
+        const done = out
+        out = []
+        assembler.into(out)
+        return done
+      }
     }
   }).pipe(
     Stream.rechunk(pendingChunk),

@@ -11,10 +11,16 @@ import * as Zlib from "node:zlib"
 import { Effect } from "effect"
 import { Unzip, type UnzipDecoder, UnzipPassThrough } from "fflate"
 
-/** A zip being read: `push` each piece, then `end`; each gives the entry's bytes inflated so far, or why the zip cannot be read. */
+/**
+ * Where the entry's bytes go as they are inflated, at once: a piece waiting in a queue would outlive
+ * V8's young generation, and with it the buffer it holds. It may refuse them with why.
+ */
+export type Sink = (bytes: Uint8Array) => string | undefined
+
+/** A zip being read: `push` each piece, then `end`; either fails with why the zip cannot be read. */
 export interface EntryReader {
-  readonly push: (bytes: Uint8Array) => Effect.Effect<ReadonlyArray<Uint8Array>, string>
-  readonly end: Effect.Effect<ReadonlyArray<Uint8Array>, string>
+  readonly push: (bytes: Uint8Array) => Effect.Effect<void, string>
+  readonly end: Effect.Effect<void, string>
   /** Lets go of the inflater, wherever the read stopped. */
   readonly close: Effect.Effect<void>
 }
@@ -34,14 +40,13 @@ class Deflated implements UnzipDecoder {
  * Reads the first entry whose base name is `name` (any case), and skips every other entry (started
  * and dropped, so that fflate holds none of their bytes).
  */
-export const readEntry = (name: string, maxBytes: number): EntryReader => {
+export const readEntry = (name: string, maxBytes: number, sink: Sink): EntryReader => {
   const wanted = name.toLowerCase()
   let found = false
   let stored = false
   let entryEnded = false
   let inflated = 0
   let failure: string | undefined
-  let out: Array<Uint8Array> = []
   let deflated: Array<Uint8Array> = []
   const fail = (why: string) => {
     failure ??= why
@@ -50,7 +55,10 @@ export const readEntry = (name: string, maxBytes: number): EntryReader => {
   const take = (bytes: Uint8Array) => {
     inflated += bytes.byteLength
     if (inflated > maxBytes) fail(`${name} inflates to more than the ${maxBytes} bytes allowed`)
-    else out.push(bytes)
+    else {
+      const refused = sink(bytes)
+      if (refused !== undefined) fail(refused)
+    }
   }
 
   const inflater = Zlib.createInflateRaw()
@@ -111,11 +119,7 @@ export const readEntry = (name: string, maxBytes: number): EntryReader => {
     inflater.write(last, settle)
   })
 
-  const drained = Effect.suspend(() => {
-    const done = out
-    out = []
-    return failure === undefined ? Effect.succeed(done) : Effect.fail(failure)
-  })
+  const drained = Effect.suspend(() => (failure === undefined ? Effect.void : Effect.fail(failure)))
 
   const push = (bytes: Uint8Array) =>
     Effect.suspend(() => {
