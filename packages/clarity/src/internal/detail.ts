@@ -59,10 +59,23 @@ const reportingOf = (attributes: Readonly<Record<string, string>>): Reporting =>
 }
 
 /**
- * An entity of a closed contest, built when it is asked for: a contest of thousands of precincts gives
- * its entities a few at a time, each short-lived, rather than thousands at once.
+ * An entity of a closed contest, built when it is asked for ({@link build}): a contest of thousands of
+ * precincts gives its entities a few at a time, each short-lived, rather than thousands at once. Each
+ * is a small record (the unit's number, -1 for the site's total), not a closure: thousands of them wait
+ * while the contest's entities are built, long enough for V8 to keep them.
  */
-export type Pending = () => Source.Entity<"ContestResult">
+export interface Pending {
+  readonly contest: Closed
+  readonly unit: number
+}
+
+/** A closed contest, and what building its entities needs. */
+interface Closed {
+  readonly build: (unit: number) => Source.Entity<"ContestResult">
+}
+
+/** The entity `pending` stands for. */
+export const build = (pending: Pending): Source.Entity<"ContestResult"> => pending.contest.build(pending.unit)
 
 /**
  * A handler of `detail.xml`'s elements that pushes each closed contest's entities into the array last
@@ -174,33 +187,38 @@ export const assembler = (settings: Settings) => {
     const results = Mapping.contestResults(done)
     const n = done.choices.length
     const units = done.units
-    out.push(() => ({
+    const at = updatedAt
+    const total = (): Source.Entity<"ContestResult"> => ({
       key: [done.key],
       data: results({
         state: settings.state,
         county: settings.county,
         reporting: done.reporting,
-        updatedAt,
+        updatedAt: at,
         votes: Array.from({ length: n }, (_, i) => done.total.votes[i] ?? 0),
         voteTypes: settings.voteTypes ? Array.from({ length: n }, (_, i) => done.total.voteTypes[i] ?? {}) : undefined
       })
-    }))
-    if (unitNames.size() > maxUnitNames) unitNames.clear()
-    for (let unit = 0; unit < units.units.length; unit++) {
-      const name = units.units[unit]!
-      const where = unitElement === "County" ? { county: name } : { county: settings.county, precinct: name }
-      out.push(() => ({
-        key: [done.key, unitElement === "County" ? "county" : "precinct", name],
-        data: results({
-          state: settings.state,
-          ...where,
-          reporting: unitReporting(done, name),
-          updatedAt,
-          votes: units.votes(unit, n),
-          voteTypes: settings.voteTypes ? units.voteTypes(unit, n) : undefined
-        })
-      }))
+    })
+    const contest: Closed = {
+      build: (unit) => {
+        if (unit < 0) return total()
+        const name = units.units[unit]!
+        const where = unitElement === "County" ? { county: name } : { county: settings.county, precinct: name }
+        return {
+          key: [done.key, unitElement === "County" ? "county" : "precinct", name],
+          data: results({
+            state: settings.state,
+            ...where,
+            reporting: unitReporting(done, name),
+            updatedAt: at,
+            votes: units.votes(unit, n),
+            voteTypes: settings.voteTypes ? units.voteTypes(unit, n) : undefined
+          })
+        }
+      }
     }
+    if (unitNames.size() > maxUnitNames) unitNames.clear()
+    for (let unit = -1; unit < units.units.length; unit++) out.push({ contest, unit })
   }
 
   const close = (name: string): string | undefined => {

@@ -112,10 +112,7 @@ export const detail = (
         return done
       }
     }
-  }).pipe(
-    Stream.rechunk(pendingChunk),
-    Stream.map((pending) => pending())
-  )
+  }).pipe(Stream.rechunk(pendingChunk), Stream.map(Detail.build))
 
 // One row of `summary.csv`: one choice of one contest (state sites add `num Area total` / `num Area rptg`,
 // which the totals do not need).
