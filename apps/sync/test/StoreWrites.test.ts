@@ -3,42 +3,11 @@ import { Feed } from "@electfeed/core"
 import { DateTime, Effect, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { afterAll } from "vitest"
-import * as Canonical from "../src/store/Canonical.ts"
 import { Store } from "../src/store/Store.ts"
 import { backends, cleanUp, freshStore, postgresAvailable, skipReason } from "./support/Backends.ts"
 import { contest } from "./support/Events.ts"
 
 afterAll(cleanUp)
-
-describe("the store's stable JSON", () => {
-  it("writes what Feed.stableJson writes, sorted or not", () => {
-    const deep: Record<string, unknown> = {}
-    let at = deep
-    for (let i = 0; i < 200; i++) {
-      const next: Record<string, unknown> = {}
-      at["a"] = next
-      at = next
-    }
-    const values: Array<unknown> = [
-      { a: 1, b: [1, "x", null, true], c: { d: "e", f: 1.5 } },
-      { b: 1, a: 2 },
-      { a: { y: 1, x: 2 } },
-      { "10": "ten", "2": "two", a: "letter" },
-      { a: undefined, b: 1, c: () => 1 },
-      [undefined, () => 1, { b: 1, a: 2 }],
-      { at: new Date(0), b: 1 },
-      { nested: Object.create(null) as object },
-      { "": 1, A: 2, a: 3, é: 4 },
-      deep,
-      { columns: { column_00: "v", column_01: "w" }, dataset: "1", row: 3 },
-      contest("a", [10, 20], 5).data,
-      "text",
-      12,
-      null
-    ]
-    for (const value of values) assert.strictEqual(Canonical.stableJson(value), Feed.stableJson(value))
-  })
-})
 
 const event = (key: string, n: number) =>
   Feed.makeEvent({

@@ -16,7 +16,6 @@ import { createHash } from "node:crypto"
 import { Compose, SourceError as Errors, Feed } from "@electfeed/core"
 import { Array as Arr, DateTime, Effect, Option, Schema } from "effect"
 import { SqlClient, SqlSchema } from "effect/sql"
-import * as Canonical from "./Canonical.ts"
 import * as Entities from "./Entities.ts"
 import * as Listings from "./Listings.ts"
 import * as Outbox from "./Outbox.ts"
@@ -84,13 +83,13 @@ const provenanceJson = new WeakMap<Feed.Provenance, string>()
 const stableProvenance = (provenance: Feed.Provenance): string => {
   const known = provenanceJson.get(provenance)
   if (known !== undefined) return known
-  const json = Canonical.stableJson(provenance)
+  const json = Feed.stableJson(provenance)
   provenanceJson.set(provenance, json)
   return json
 }
 
 const prepare = (event: Feed.FeedEvent): Prepared => {
-  const data = Canonical.stableJson(event.data)
+  const data = Feed.stableJson(event.data)
   return {
     event,
     data,
@@ -199,7 +198,7 @@ export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect
         precincts_total: data.reporting.precinctsTotal,
         percent_reporting: data.reporting.percent,
         source_updated_at: data.updatedAt,
-        selections: Canonical.stableJson(data.selections)
+        selections: Feed.stableJson(data.selections)
       }
     ]
   }
