@@ -61,7 +61,8 @@ describe("the generator", () => {
 describe("the simulator", () => {
   it.effect("serves the API envelope, checks the key, and hands out links that expire", () =>
     Effect.gen(function* () {
-      const sim = yield* Simulator.serve({ linkTtlMillis: 60 })
+      // A link lives long enough for any loaded machine to use it; expiry is checked on a second simulator.
+      const sim = yield* Simulator.serve({ linkTtlMillis: 600_000 })
       const call = (path: string, init?: RequestInit) => Effect.promise(() => fetch(`${sim.url}${path}`, init))
       const list = yield* call("/getQueryList", { headers: { "x-api-key": sim.apiKey } })
       const body = (yield* Effect.promise(() => list.json())) as { success: boolean; data: Array<{ id: string }> }
@@ -98,9 +99,17 @@ describe("the simulator", () => {
       assert.strictEqual(ranged.status, 206)
       assert.strictEqual(yield* Effect.promise(() => ranged.text()), Buffer.from(csv).subarray(100).toString())
 
-      // Links expire in real time, as S3's do.
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 80)))
-      const expired = yield* Effect.promise(() => fetch(again.url))
+      // Links expire in real time, as S3's do. Only a lower bound on elapsed time is assumed here.
+      const shortLived = yield* Simulator.serve({ linkTtlMillis: 1 })
+      const link = yield* Effect.promise(() =>
+        fetch(`${shortLived.url}/getQueryResults`, {
+          method: "POST",
+          headers: { "x-api-key": shortLived.apiKey, "content-type": "application/json" },
+          body: JSON.stringify({ id: "1310", format: "csv" })
+        }).then((response) => response.json() as Promise<{ data: { url: string } }>)
+      )
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+      const expired = yield* Effect.promise(() => fetch(link.data.url))
       assert.strictEqual(expired.status, 403)
       assert.include(yield* Effect.promise(() => expired.text()), "<Message>Request has expired</Message>")
 
