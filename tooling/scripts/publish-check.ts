@@ -2,7 +2,9 @@
  * Checks that every public package publishes well: `pnpm pack` yields `dist` JavaScript with types (the
  * source-first exports swapped for `publishConfig.exports`), and publint and Are the Types Wrong report no
  * errors for the tarball, every package its JavaScript imports is declared, the effect packages as peers
- * from the workspace's releases (see `peers.ts`), core's tarball holds the feed model of `docs/`, and a
+ * from the workspace's releases (see `peers.ts`; a bundle's files, listed in the `externals.json` that
+ * `apps/sync/scripts/bundle.ts` writes beside them, import what esbuild left outside them, but the
+ * optional dependencies of the bundled packages that import them), core's tarball holds the feed model of `docs/`, and a
  * connector's packed entry, imported from the tarballs alone, reports its package's own `name@version` as
  * `source.connector`. Run by `.ci/run` after a build.
  */
@@ -80,16 +82,62 @@ for (const dir of packages) {
   }
 }
 
+/** What a file of a bundle imports from outside it, and the bundled module (from the bundled package) that does. */
+interface External {
+  readonly path: string
+  readonly importer: string
+}
+
+const packageOf = (specifier: string) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/")
+
+/** Whether the package that `file` is of declares `name` optional: it imports it only if it is installed. */
+const optionalFor = (file: string, name: string): boolean => {
+  for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json")
+    if (!fs.existsSync(manifest)) continue
+    const found = readJson(manifest)
+    if (typeof found.name !== "string") continue
+    return found.peerDependenciesMeta?.[name]?.optional === true || found.optionalDependencies?.[name] !== undefined
+  }
+  return false
+}
+
+/**
+ * The packages that the JavaScript of `dist` imports. A bundle's file (listed in an `externals.json` beside
+ * it, with the importers' paths relative to `dir`, where it was bundled) imports what esbuild left outside
+ * it, but what the bundled package that imports it declares optional; its text is the bundled packages'
+ * code, whose strings and comments look like imports. Every other file imports what its text says.
+ */
+const importedBy = (dist: string, dir: string): ReadonlyArray<string> => {
+  const files = fs.readdirSync(dist, { recursive: true, encoding: "utf8" })
+  const bundled = new Map<string, ReadonlyArray<External>>()
+  for (const listing of files.filter((file) => path.basename(file) === "externals.json")) {
+    const externals: Record<string, ReadonlyArray<External>> = readJson(path.join(dist, listing))
+    for (const [file, imports] of Object.entries(externals))
+      bundled.set(path.join(path.dirname(listing), file), imports)
+  }
+  return files
+    .filter((file) => file.endsWith(".js"))
+    .flatMap((file) => {
+      const externals = bundled.get(file)
+      return externals === undefined
+        ? importedPackages(fs.readFileSync(path.join(dist, file), "utf8"))
+        : externals
+            .map((external) => ({ name: packageOf(external.path), importer: path.resolve(dir, external.importer) }))
+            .filter(({ name, importer }) => !optionalFor(importer, name))
+            .map(({ name }) => name)
+    })
+}
+
 const consumer = path.join(out, "consumer")
 install(consumer, packed)
-const javascriptOf = (dir: string): ReadonlyArray<string> =>
-  fs
-    .readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((file) => file.endsWith(".js"))
-    .map((file) => fs.readFileSync(path.join(dir, file), "utf8"))
 for (const pkg of packed) {
   const unpacked = path.join(consumer, "node_modules", pkg.name)
-  const imported = [...new Set(javascriptOf(path.join(unpacked, "dist")).flatMap(importedPackages))]
+  const imported = [...new Set(importedBy(path.join(unpacked, "dist"), pkg.dir))]
   const workspaceVersion = (dependency: string) => {
     const manifest = path.join(pkg.dir, "node_modules", dependency, "package.json")
     return fs.existsSync(manifest) ? (readJson(manifest).version as string) : undefined

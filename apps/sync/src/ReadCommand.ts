@@ -1,7 +1,7 @@
 /**
  * `electfeed read <id>`, made from what a source says of itself: its description, its config keys (from
  * its config schema) and the flags it declares, plus `--base-url`, `--set key=value` and `--config-json`
- * for every source.
+ * for every source. What it does (`Read.ts`) is loaded when it runs.
  *
  * @since 0.2.0
  */
@@ -9,18 +9,10 @@ import type { Source } from "@electfeed/core"
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as ConfigKeys from "./ConfigKeys.ts"
+import { handler } from "./cli/Shared.ts"
 import type { LogFormat } from "./Output.ts"
-import { rawConfig, readToStdout } from "./Read.ts"
 import * as ReadOutput from "./ReadOutput.ts"
 import type { Installed } from "./Sources.ts"
-
-/**
- * Runs a command's work with the app's logging and error handling (the CLI's `action`).
- *
- * @since 0.2.0
- * @category models
- */
-export type Action<E, R> = (work: (format: LogFormat) => Effect.Effect<void, unknown>) => Effect.Effect<void, E, R>
 
 /** A declared flag as `effect/cli` parses it: every value given, in order. */
 const cliFlag = (flag: Source.CliFlag, key: ConfigKeys.ConfigKey | undefined, repeatable: boolean) => {
@@ -60,7 +52,7 @@ const keysText = (source: Source.Any, keys: ReadonlyArray<ConfigKeys.ConfigKey>)
  * @since 0.2.0
  * @category commands
  */
-export const make = <E, R>(name: string, installed: Installed, action: Action<E, R>) => {
+export const make = (name: string, installed: Installed) => {
   const { source } = installed
   const keys = ConfigKeys.of(source)
   const declared = source.flags.map((flag) => {
@@ -69,61 +61,64 @@ export const make = <E, R>(name: string, installed: Installed, action: Action<E,
     return { flag, repeatable, parse: cliFlag(flag, key, repeatable) }
   })
   const hasBaseUrl = keys.some((key) => key.name === "baseUrl")
+  const flags = {
+    baseUrl: Flag.String("base-url").pipe(
+      Flag.withMetavar("URL"),
+      Flag.withDescription("The API's base URL (config key baseUrl); point it at a simulator or a mirror"),
+      // A source without the key gets the flag hidden, and an error naming the key if it is given.
+      hasBaseUrl ? (flag) => flag : Flag.withHidden,
+      Flag.optional
+    ),
+    declared: Object.fromEntries(declared.map(({ flag, parse }) => [flag.name, parse])),
+    set: Flag.KeyValuePair("set").pipe(
+      Flag.withMetavar("KEY=VALUE"),
+      Flag.withDescription(
+        "Sets one config key (repeatable): text for a text key, JSON for others, e.g. --set 'datasets=[\"1098\"]'"
+      ),
+      Flag.optional
+    ),
+    output: Flag.Literals("output", ReadOutput.Output.literals).pipe(
+      Flag.withMetavar("ndjson|csv|table"),
+      Flag.withDescription(
+        "What is printed: ndjson, an event per line as it arrives (default); csv or table, once the read ends, its contests summed up as `electfeed results` shows them and other events as rows of their fields. A source's own --format flag is the format asked of the API, not this"
+      ),
+      Flag.withDefault("ndjson" as const)
+    ),
+    configJson: Flag.String("config-json").pipe(
+      Flag.withMetavar("JSON"),
+      Flag.withDescription("The config as a JSON object, which the other flags add to"),
+      Flag.optional
+    )
+  }
   return Command.make(
     name,
-    {
-      baseUrl: Flag.String("base-url").pipe(
-        Flag.withMetavar("URL"),
-        Flag.withDescription("The API's base URL (config key baseUrl); point it at a simulator or a mirror"),
-        // A source without the key gets the flag hidden, and an error naming the key if it is given.
-        hasBaseUrl ? (flag) => flag : Flag.withHidden,
-        Flag.optional
-      ),
-      declared: Object.fromEntries(declared.map(({ flag, parse }) => [flag.name, parse])),
-      set: Flag.KeyValuePair("set").pipe(
-        Flag.withMetavar("KEY=VALUE"),
-        Flag.withDescription(
-          "Sets one config key (repeatable): text for a text key, JSON for others, e.g. --set 'datasets=[\"1098\"]'"
-        ),
-        Flag.optional
-      ),
-      output: Flag.Literals("output", ReadOutput.Output.literals).pipe(
-        Flag.withMetavar("ndjson|csv|table"),
-        Flag.withDescription(
-          "What is printed: ndjson, an event per line as it arrives (default); csv or table, once the read ends, its contests summed up as `electfeed results` shows them and other events as rows of their fields. A source's own --format flag is the format asked of the API, not this"
-        ),
-        Flag.withDefault("ndjson" as const)
-      ),
-      configJson: Flag.String("config-json").pipe(
-        Flag.withMetavar("JSON"),
-        Flag.withDescription("The config as a JSON object, which the other flags add to"),
-        Flag.optional
+    flags,
+    handler(() =>
+      import("./Read.ts").then(
+        (Read) => (input: Command.Command.Config.Infer<typeof flags>, format: LogFormat) =>
+          Effect.flatMap(
+            Read.rawConfig(
+              source,
+              keys,
+              {
+                configJson: input.configJson,
+                set: Option.getOrElse(input.set, () => ({})),
+                flags: [
+                  { flag: "base-url", key: "baseUrl", repeatable: false, values: Option.toArray(input.baseUrl) },
+                  ...declared.map(({ flag, repeatable }) => ({
+                    flag: flag.name,
+                    key: flag.key,
+                    repeatable,
+                    values: input.declared[flag.name] ?? []
+                  }))
+                ].filter((given) => given.values.length > 0)
+              },
+              process.env
+            ),
+            (raw) => Read.readToStdout(source, raw, format, input.output)
+          )
       )
-    },
-    (input) =>
-      action((format) =>
-        Effect.flatMap(
-          rawConfig(
-            source,
-            keys,
-            {
-              configJson: input.configJson,
-              set: Option.getOrElse(input.set, () => ({})),
-              flags: [
-                { flag: "base-url", key: "baseUrl", repeatable: false, values: Option.toArray(input.baseUrl) },
-                ...declared.map(({ flag, repeatable }) => ({
-                  flag: flag.name,
-                  key: flag.key,
-                  repeatable,
-                  values: input.declared[flag.name] ?? []
-                }))
-              ].filter((given) => given.values.length > 0)
-            },
-            process.env
-          ),
-          (raw) => readToStdout(source, raw, format, input.output)
-        )
-      )
+    )
   ).pipe(
     Command.withDescription(
       [

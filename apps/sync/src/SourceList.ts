@@ -5,8 +5,10 @@
  * @since 0.2.0
  */
 import * as path from "node:path"
-import { Source } from "@electfeed/core"
-import { Effect, Option, Schema } from "effect"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { RateLimit, type Source } from "@electfeed/core"
+import { Effect, Layer, Option, Schema } from "effect"
 import * as AppConfig from "./AppConfig.ts"
 import * as ConfigKeys from "./ConfigKeys.ts"
 import { cadence } from "./Output.ts"
@@ -16,6 +18,28 @@ import { builtin, type Installed } from "./Sources.ts"
 /** The config a source has with no settings at all, if it can have one (no required settings). */
 const defaultsOf = (source: Source.Any): Option.Option<unknown> =>
   Schema.decodeUnknownOption(source.configSchema as Schema.Decoder<unknown>)({})
+
+type Dispatcher = NodeHttpClient.Dispatcher["Service"]
+
+/**
+ * Undici's dispatcher, loaded and made at the first request: the built-in catalogs need none (ca-sos's
+ * makes its HTTP clients, and sends nothing), and undici is most of what `sources` would load.
+ */
+const dispatcherOnRequest = Layer.effect(NodeHttpClient.Dispatcher)(
+  Effect.gen(function* () {
+    let agent: Promise<Dispatcher> | undefined
+    yield* Effect.addFinalizer(() => Effect.promise(async () => (await agent)?.destroy()))
+    const dispatch: Dispatcher["dispatch"] = (options, handler) => {
+      agent ??= import("@effect/platform-node/Undici").then((Undici) => new Undici.Agent())
+      void agent.then((ready) => ready.dispatch(options, handler))
+      return true
+    }
+    return { dispatch } as Dispatcher
+  })
+)
+
+/** What a catalog runs on: `Source.layer`'s services, with undici loaded only for a request. */
+const catalogServices = Layer.mergeAll(dispatcherOnRequest, RateLimit.layerMemory, NodeFileSystem.layer)
 
 /**
  * The lines that describe `installed`, its streams listed when its catalog needs no settings and no
@@ -29,7 +53,7 @@ export const describe = Effect.fn("SourceList.describe")(function* (installed: I
   const catalog = yield* Option.match(defaultsOf(source), {
     onNone: () => Effect.succeedNone,
     onSome: (config) =>
-      source.catalog(config).pipe(Effect.provide(Source.layer), Effect.timeout("5 seconds"), Effect.option)
+      source.catalog(config).pipe(Effect.provide(catalogServices), Effect.timeout("5 seconds"), Effect.option)
   })
   const keys = ConfigKeys.of(source)
   const secrets = Object.values(source.secrets)
