@@ -7,7 +7,7 @@
  * The events' data is written with its keys in sorted order, so plain `JSON.stringify` writes the same
  * text as the store's stable JSON: the baselines pay for no sorting.
  */
-import { createHash } from "node:crypto"
+import * as Crypto from "node:crypto"
 import type { DatabaseSync } from "node:sqlite"
 import { Feed } from "@electfeed/core"
 import { DateTime } from "effect"
@@ -93,7 +93,7 @@ const rowsOf = (events: ReadonlyArray<Feed.FeedEvent>, now: string): Rows => {
   const rows: Rows = { entities: [], history: [], changes: [] }
   for (const event of events) {
     const data = JSON.stringify(event.data)
-    const hash = createHash("sha256").update(data).digest("hex")
+    const hash = Crypto.hash("sha256", data, "hex")
     const origin = JSON.stringify(event.provenance)
     const { key, kind, observedAt, stream } = event
     rows.entities.push([event.source, key, stream, kind, hash, data, origin, observedAt, observedAt, 0, "added"])

@@ -35,13 +35,16 @@ export interface EntityRow {
   readonly regressed: number
 }
 
-type Upserted = Schemas["Upserted"]["Type"]
+/**
+ * A row the upsert wrote, as it comes back: its key, and whether it was `added` or `changed`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Upserted = Schemas["Upserted"]["Type"]
 
-const isUpserted = (row: unknown): boolean => {
-  if (typeof row !== "object" || row === null) return false
-  const { key, last_change } = row as { readonly key?: unknown; readonly last_change?: unknown }
-  return typeof key === "string" && (last_change === "added" || last_change === "changed")
-}
+const isUpserted = (row: unknown): boolean =>
+  Array.isArray(row) && row.length === 2 && typeof row[0] === "string" && (row[1] === "added" || row[1] === "changed")
 
 /** At most this many keys go in one lookup, and rows in one insert. */
 const chunkSize = {
@@ -166,7 +169,8 @@ export const make: (rows: Schemas, dialect: Dialect) => Effect.Effect<EntityStat
         params
       )
     }
-    // What the upsert hands back is checked plainly; the schema runs only to tell what is wrong.
+    // What the upsert hands back comes as `[key, change]` arrays, which node:sqlite builds in half the
+    // time of row objects, and is checked plainly; the schema runs only to tell what is wrong.
     const upserted = (found: ReadonlyArray<unknown>) =>
       found.every(isUpserted) ? Effect.succeed(found as ReadonlyArray<Upserted>) : decodeUpserted(found)
 
@@ -177,7 +181,7 @@ export const make: (rows: Schemas, dialect: Dialect) => Effect.Effect<EntityStat
         Effect.map(
           Effect.forEach(
             inChunks(entities, size.rows),
-            (chunk) => Effect.flatMap(upsertChunk(source, chunk), upserted),
+            (chunk) => Effect.flatMap(upsertChunk(source, chunk).values, upserted),
             {
               concurrency: 1
             }

@@ -79,7 +79,7 @@ export const schemas = (dialect: Dialect) => {
     Skipped: Schema.Struct({ error: json(SourceError.DecodeError) }),
     Lease: Schema.Struct({ holder: Schema.String, expires_at: time }),
     /** What an upsert did to a row, as the store decided it. */
-    Upserted: Schema.Struct({ key: Schema.String, last_change: Schema.Literals(["added", "changed"]) }),
+    Upserted: Schema.Tuple([Schema.String, Schema.Literals(["added", "changed"])]),
     /** An entity marked removed, with its last stored state. */
     Removed: Schema.Struct({ key: Schema.String, kind: Feed.EntityKind, data: json(Schema.Unknown) }),
     /** A key of an entity still listed. */
