@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto"
-import type { Duplex, Readable } from "node:stream"
+import type { Duplex } from "node:stream"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import { Effect, Stream } from "effect"
 import { DecodeError, type SourceError, Transient } from "../SourceError.ts"
 import { describeCause } from "./classify.ts"
 import { formatBytes } from "./format.ts"
+import type { Incoming } from "./transport.ts"
 import type { Watchdog } from "./watchdog.ts"
 
 /** How a response's body is read: from which URL, decoded how, and watched by which {@link Watchdog}. */
@@ -39,9 +40,9 @@ const undecodable = (guard: BodyGuard, cause: unknown): SourceError =>
   })
 
 /** A response body as a stream of typed failures, decoded, and bounded in time between pieces and in all. */
-export const guardBody = (guard: BodyGuard, body: Readable): Stream.Stream<Uint8Array, SourceError> => {
+export const guardBody = (guard: BodyGuard, body: Incoming): Stream.Stream<Uint8Array, SourceError> => {
   const raw = NodeStream.fromReadable<Uint8Array, SourceError>({
-    evaluate: () => body,
+    evaluate: () => body.stream(),
     onError: (cause) => brokeOff(guard, cause)
   })
   const decoded =
@@ -68,69 +69,81 @@ export const guardBody = (guard: BodyGuard, body: Readable): Stream.Stream<Uint8
   )
 }
 
-/** What {@link readAll} does with a body larger than its limit. */
+/** What {@link collect} does with a body larger than its limit. */
 export type Overflow = "fail" | "cut"
 
+/** A body read whole. */
+export interface Whole {
+  readonly bytes: Uint8Array
+  readonly sha256: string
+}
+
 /**
- * Reads a body whole, decoding it and hashing it as it streams in; more than `limit` bytes is a
- * `DecodeError`, or with `"cut"` the end of what is read. Interrupted, it breaks the body off.
+ * Reads a body whole, decoding it and hashing it as it comes in, and hands `done` the result, once; more
+ * than `limit` bytes is a `DecodeError`, or with `"cut"` the end of what is read. Plain callbacks rather
+ * than effects: a body comes in many pieces. Whatever ends the read stops the watch and breaks off what
+ * is left of the body.
  */
-export const readAll = (
+export const collect = (
   guard: BodyGuard,
-  body: Readable,
+  body: Incoming,
   limit: number,
-  overflow: Overflow = "fail"
-): Effect.Effect<{ readonly bytes: Uint8Array; readonly sha256: string }, SourceError> =>
-  Effect.callback((resume) => {
-    const { watch } = guard
-    const hash = createHash("sha256")
-    const chunks: Array<Uint8Array> = []
-    let size = 0
-    let done = false
-    const decoder = guard.decoder?.()
-    const out: Readable = decoder === undefined ? body : body.pipe(decoder)
-    const stop = () => {
-      done = true
-      watch.stop()
-      if (!body.readableEnded) body.destroy()
-      decoder?.destroy()
-    }
-    const finish = (effect: Effect.Effect<{ readonly bytes: Uint8Array; readonly sha256: string }, SourceError>) => {
-      if (done) return
-      stop()
-      resume(effect)
-    }
-    const whole = () =>
-      Effect.succeed({
-        bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
-        sha256: hash.digest("hex")
-      })
-    body.on("error", (cause) => finish(Effect.fail(brokeOff(guard, cause))))
-    decoder?.on("error", (cause) => finish(Effect.fail(undecodable(guard, cause))))
-    out.on("data", (chunk: Uint8Array) => {
-      if (done) return
-      // Flowing: the next wait starts as soon as a piece is taken.
-      watch.waiting()
-      if (size + chunk.byteLength > limit) {
-        if (overflow === "cut") return finish(whole())
-        return finish(
-          Effect.fail(
-            new DecodeError({
+  overflow: Overflow,
+  done: (result: Whole | SourceError) => void
+): void => {
+  const { watch } = guard
+  const hash = createHash("sha256")
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  let finished = false
+  const decoder = guard.decoder?.()
+  const finish = (result: Whole | SourceError) => {
+    if (finished) return
+    finished = true
+    watch.stop()
+    if (!body.settled) body.abort(new Error("the body was not read to the end"))
+    decoder?.destroy()
+    done(result)
+  }
+  const whole = (): Whole => ({
+    bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+    sha256: hash.digest("hex")
+  })
+  const take = (chunk: Uint8Array) => {
+    if (finished) return
+    // Flowing: the next wait starts as soon as a piece is taken.
+    watch.waiting()
+    if (size + chunk.byteLength > limit) {
+      return finish(
+        overflow === "cut"
+          ? whole()
+          : new DecodeError({
               source: guard.source,
               url: guard.url,
               detail: `the body is larger than the ${formatBytes(limit)} allowed`,
               excerpt: ""
             })
-          )
-        )
-      }
-      size += chunk.byteLength
-      hash.update(chunk)
-      chunks.push(chunk)
-    })
-    // undici hands the connection back to its pool just after the body ends: a request sent at once
-    // would open another connection.
-    out.on("end", () => setImmediate(() => finish(whole())))
-    watch.waiting()
-    return Effect.sync(stop)
+      )
+    }
+    size += chunk.byteLength
+    hash.update(chunk)
+    chunks.push(chunk)
+  }
+  const failed = (cause: unknown) => finish(brokeOff(guard, cause))
+  watch.waiting()
+  if (decoder === undefined) {
+    body.read({ data: take, end: () => finish(whole()), error: failed })
+    return
+  }
+  decoder.on("data", take)
+  decoder.on("end", () => finish(whole()))
+  decoder.on("error", (cause) => finish(undecodable(guard, cause)))
+  decoder.on("drain", () => body.resume())
+  body.read({
+    data: (chunk) => {
+      if (!decoder.write(chunk)) body.pause()
+    },
+    end: () => decoder.end(),
+    error: failed
   })
+}

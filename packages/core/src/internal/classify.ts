@@ -1,15 +1,7 @@
 import { Cause, type Duration, Option, type Redacted, Result } from "effect"
-import { Headers, type HttpClientError } from "effect/http"
+import { Headers } from "effect/http"
 import { excerpt } from "../Redaction.ts"
-import {
-  AuthError,
-  ConfigError,
-  NotFound,
-  RateLimited,
-  RequestRejected,
-  type SourceError,
-  Transient
-} from "../SourceError.ts"
+import { AuthError, NotFound, RateLimited, RequestRejected, type SourceError, Transient } from "../SourceError.ts"
 
 export const describeCause = (cause: unknown): string => {
   if (Cause.isTimeoutError(cause)) return "timed out"
@@ -30,28 +22,6 @@ export const retryAfter = (headers: Headers.Headers, now: number): Option.Option
     onFailure: () => Option.none(),
     onSuccess: (parsed) => Option.some(Headers.retryAfterDelay(parsed, now))
   })
-}
-
-/** A request that never got a whole answer: a bad URL is the config's fault, anything else the network's. */
-export const transportError = (source: string, url: string, error: HttpClientError.HttpClientError): SourceError => {
-  const reason = error.reason
-  switch (reason._tag) {
-    case "InvalidUrlError":
-    case "EncodeError":
-      return new ConfigError({
-        source,
-        detail: `cannot send the request to ${url}: ${String(reason.description ?? reason._tag)}`
-      })
-    case "TransportError":
-      return new Transient({ source, url, reason: "network", detail: describeCause(reason.cause) })
-    default:
-      return new Transient({
-        source,
-        url,
-        reason: "network",
-        detail: `the response broke off: ${describeCause(reason.cause)}`
-      })
-  }
 }
 
 /** The error a status the caller does not accept stands for; `text` is the start of its body. */

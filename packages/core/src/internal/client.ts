@@ -1,20 +1,33 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Clock, DateTime, Duration, Effect, LogLevel, Option, Redacted, References, type Schema, Scope } from "effect"
+import {
+  Clock,
+  Context,
+  DateTime,
+  Duration,
+  Effect,
+  LogLevel,
+  Option,
+  Redacted,
+  References,
+  type Schema,
+  Scope,
+  type Stream
+} from "effect"
 import { Headers, HttpClientRequest } from "effect/http"
 import type { Provenance } from "../Feed.ts"
 import type { Accept, Body, Client, ClientOptions, Opened, OpenOptions, Services } from "../Http.ts"
 import * as RateLimit from "../RateLimit.ts"
 import { excerpt, redactUrl, scrub } from "../Redaction.ts"
 import * as Retry from "../Retry.ts"
-import { ConfigError, DecodeError, RequestRejected, Transient } from "../SourceError.ts"
-import { type BodyGuard, guardBody, readAll } from "./body.ts"
+import { ConfigError, DecodeError, RequestRejected, type SourceError, Transient } from "../SourceError.ts"
+import { type BodyGuard, collect, guardBody, type Whole } from "./body.ts"
 import { describeCause, retryAfter, statusError } from "./classify.ts"
 import { decoderFor, defaultAcceptEncoding } from "./contentEncoding.ts"
 import { formatDuration } from "./format.ts"
 import * as Gate from "./gate.ts"
 import { decodeJsonText } from "./jsonText.ts"
 import { isRedirect, redirectRequest } from "./redirect.ts"
-import { dispatch } from "./transport.ts"
+import { type Answer, dispatch } from "./transport.ts"
 import { fullUrl, isAbsolute, joinUrl, originOf, parseUrl, resolveLocation } from "./url.ts"
 import { Watchdog } from "./watchdog.ts"
 
@@ -23,6 +36,34 @@ const ok: Accept = (status) => status >= 200 && status < 300
 const maxRedirects = 5
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: false })
+
+const empty = new Uint8Array()
+
+/** One hop of a request: where it went, and how its answer is to be taken. */
+interface Hop {
+  readonly from: string
+  readonly url: string
+  readonly watch: Watchdog
+  readonly clock: Clock.Clock
+  readonly accept: Accept
+  /** The most bytes of a body to read whole, or the scope of a body handed over unread. */
+  readonly reading: Scope.Scope | number
+  readonly acceptEncoding: string | undefined
+}
+
+/** What one hop came to; see `respond`. */
+interface Response {
+  readonly status: number
+  readonly headers: Headers.Headers
+  /** When the headers came, epoch ms. */
+  readonly observedAt: number
+  /** Where a redirect points. */
+  readonly location?: URL
+  /** The start of the body of a status the caller does not accept. */
+  readonly refused?: Uint8Array
+  readonly whole?: Whole
+  readonly body?: Stream.Stream<Uint8Array, SourceError>
+}
 
 /** The client of one source; see `Http.makeClient`. */
 export const make = Effect.fn("Http.makeClient")(function* (
@@ -73,15 +114,46 @@ export const make = Effect.fn("Http.makeClient")(function* (
   }
 
   /**
+   * What one hop of a request comes to, decided as its headers come in: a redirect (its body dropped);
+   * the start of the body of a status the caller does not accept; or the answer, its body read whole up
+   * to `reading` bytes, or with a scope, handed over unread.
+   */
+  const respond = (hop: Hop, answer: Answer, done: (result: Effect.Effect<Response, SourceError>) => void): void => {
+    const { status, headers, body } = answer
+    const { watch, url } = hop
+    const observedAt = hop.clock.currentTimeMillisUnsafe()
+    const location = isRedirect(status) ? resolveLocation(headers["location"], hop.from) : undefined
+    if (location !== undefined) {
+      watch.close()
+      done(Effect.succeed({ status, headers, observedAt, location }))
+      return
+    }
+    const encoding = headers["content-encoding"]
+    const guard: BodyGuard = { source, url, encoding, decoder: decoderFor(encoding, hop.acceptEncoding), watch }
+    if (!hop.accept(status)) {
+      collect(guard, body, 64 * 1024, "cut", (result) =>
+        done(Effect.succeed({ status, headers, observedAt, refused: "sha256" in result ? result.bytes : empty }))
+      )
+    } else if (typeof hop.reading !== "number") {
+      done(Effect.succeed({ status, headers, observedAt, body: guardBody(guard, body) }))
+    } else {
+      collect(guard, body, hop.reading, "fail", (result) =>
+        done("sha256" in result ? Effect.succeed({ status, headers, observedAt, whole: result }) : Effect.fail(result))
+      )
+    }
+  }
+
+  /**
    * Sends a request, following redirects (a few, and never one that would take a secret to another
-   * origin), and returns the final response once the caller accepts its status. Its body, watched by the
-   * attempt's watchdog, is broken off when `scope` closes if nobody read it to the end.
+   * origin), and returns the final response once the caller accepts its status: with its body read whole
+   * up to `reading` bytes, or, given a scope, as soon as its headers are in, the body watched by the
+   * attempt's watchdog and broken off when the scope closes if nobody read it to the end.
    */
   const send = Effect.fnUntraced(function* (
     request: HttpClientRequest.HttpClientRequest,
     accept: Accept,
     budget: Duration.Duration,
-    scope: Scope.Scope
+    reading: Scope.Scope | number
   ) {
     let current = prepare(request)
     const first = parseUrl(current)
@@ -91,52 +163,51 @@ export const make = Effect.fn("Http.makeClient")(function* (
         detail: `cannot send the request to ${redactUrl(fullUrl(current))}: not a URL`
       })
     }
-    const requestedUrl = redactUrl(first)
     const carriesSecret = secretHeaders.length > 0 && first.origin === origin
-    const clock = yield* Clock.Clock
+    const context = yield* Effect.context<never>()
+    const clock = Context.get(context, Clock.Clock)
+    const debug = LogLevel.isGreaterThanOrEqualTo("Debug", Context.get(context, References.MinimumLogLevel))
+    const requestedUrl = redactUrl(first)
     let deadline: number | undefined
     let target = first
+    let url = requestedUrl
     for (let redirects = 0; ; redirects++) {
       const from = target.href
-      const url = redactUrl(target)
       const ticket = yield* gate.admit(target.host, url)
       const started = clock.currentTimeMillisUnsafe()
       // The budget starts once the limiter lets the request go: its waits are ours, not the server's.
       deadline ??= started + Duration.toMillis(budget)
-      const controller = new AbortController()
       const watch = new Watchdog(
         { source, url, deadline, budget, responseTimeout, idle: bodyTimeout },
-        clock,
-        started,
-        () => controller.abort()
+        context,
+        started
       )
-      yield* watch.start(scope)
-      const answer = yield* dispatch(
+      if (typeof reading !== "number") {
+        yield* Scope.addFinalizer(
+          reading,
+          Effect.sync(() => watch.close())
+        )
+      }
+      const hop: Hop = { from, url, watch, clock, accept, reading, acceptEncoding: current.headers["accept-encoding"] }
+      const response = yield* dispatch<Response>(
         dispatcher,
         source,
         current,
         target,
-        controller,
-        (cause) => watch.expired ?? new Transient({ source, url, reason: "network", detail: describeCause(cause) })
-      ).pipe(Effect.onError(() => Effect.sync(() => watch.stop())))
-      const { body, headers, status } = answer
-      const discard = () => {
-        watch.stop()
-        if (!body.readableEnded) body.destroy()
-      }
-      watch.bodyStarted((error) => body.destroy(error))
-      yield* Scope.addFinalizer(scope, Effect.sync(discard))
-      const observedAt = clock.currentTimeMillisUnsafe()
+        watch,
+        (cause) => watch.expired ?? new Transient({ source, url, reason: "network", detail: describeCause(cause) }),
+        (answer, done) => respond(hop, answer, done)
+      )
+      const { status, headers, observedAt } = response
       const hint = status === 429 ? Option.getOrUndefined(retryAfter(headers, observedAt)) : undefined
       yield* gate.report(ticket, status, hint)
-      if (LogLevel.isGreaterThanOrEqualTo("Debug", yield* References.MinimumLogLevel)) {
+      if (debug) {
         yield* Effect.logDebug(`${current.method} ${url} -> ${status} in ${formatDuration(observedAt - started)}`).pipe(
           Effect.annotateLogs({ source })
         )
       }
-      const location = isRedirect(status) ? resolveLocation(headers["location"], from) : undefined
+      const location = response.location
       if (location !== undefined) {
-        discard()
         if (carriesSecret && location.origin !== origin) {
           return yield* new RequestRejected({
             source,
@@ -159,46 +230,35 @@ export const make = Effect.fn("Http.makeClient")(function* (
         }
         current = redirectRequest(current, status, from, location)
         target = parseUrl(current) ?? location
+        url = redactUrl(target)
         continue
       }
-      const encoding = headers["content-encoding"]
-      const guard: BodyGuard = {
-        source,
-        url,
-        encoding,
-        decoder: decoderFor(encoding, current.headers["accept-encoding"]),
-        watch
+      if (response.refused !== undefined) {
+        const text = utf8.decode(response.refused)
+        return yield* statusError({ source, url, status, headers, text, now: observedAt, secrets })
       }
-      if (!accept(status)) {
-        const { bytes } = yield* readAll(guard, body, 64 * 1024, "cut").pipe(
-          Effect.catch(() => Effect.succeed({ bytes: new Uint8Array() }))
-        )
-        discard()
-        return yield* statusError({ source, url, status, headers, text: utf8.decode(bytes), now: observedAt, secrets })
-      }
-      return { status, headers, url: requestedUrl, observedAt: DateTime.makeUnsafe(observedAt), guard, body }
+      return { ...response, url: requestedUrl, observedAt: DateTime.makeUnsafe(observedAt) }
     }
   })
 
   // Untraced, unlike most of the library: a traced function captures a stack and opens a span per call,
   // which measured as much CPU per request as undici itself. Logs say their source where they are made.
-  const fetch = Effect.fnUntraced(
-    function* (request: HttpClientRequest.HttpClientRequest, fetchOptions?: { readonly accept?: Accept }) {
-      const sent = yield* send(request, fetchOptions?.accept ?? ok, totalTimeout, yield* Scope.Scope)
-      const { bytes, sha256 } = yield* readAll(sent.guard, sent.body, maxBodyBytes)
-      return {
-        status: sent.status,
-        headers: sent.headers,
-        url: sent.url,
-        observedAt: sent.observedAt,
-        bytes,
-        sha256,
-        text: utf8.decode(bytes)
-      } satisfies Body
-    },
-    Effect.scoped,
-    Retry.retrying(policy)
-  )
+  const fetch = Effect.fnUntraced(function* (
+    request: HttpClientRequest.HttpClientRequest,
+    fetchOptions?: { readonly accept?: Accept }
+  ) {
+    const sent = yield* send(request, fetchOptions?.accept ?? ok, totalTimeout, maxBodyBytes)
+    const { bytes, sha256 } = sent.whole!
+    return {
+      status: sent.status,
+      headers: sent.headers,
+      url: sent.url,
+      observedAt: sent.observedAt,
+      bytes,
+      sha256,
+      text: utf8.decode(bytes)
+    } satisfies Body
+  }, Retry.retrying(policy))
 
   const decodeError: Client["decodeError"] = (fields) =>
     new DecodeError({
@@ -231,7 +291,7 @@ export const make = Effect.fn("Http.makeClient")(function* (
       headers: sent.headers,
       url: sent.url,
       observedAt: sent.observedAt,
-      body: guardBody(sent.guard, sent.body)
+      body: sent.body!
     } satisfies Opened
   }, Retry.retrying(policy))
 
