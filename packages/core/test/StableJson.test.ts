@@ -25,6 +25,14 @@ describe("stable JSON", () => {
       { at: new Date(0), b: 1 },
       { nested: Object.create(null) as object },
       { "": 1, A: 2, a: 3, é: 4 },
+      // Keys starting with a digit: integer-like ones are listed first, the others where they were put.
+      { "01": 1, "1a": 2, "2": 3, b: 4 },
+      { "1a": 1, "01": 2 },
+      { a: 1, "4294967295": 2, "4294967294": 3 },
+      // Own keys only: symbols, non-enumerable and inherited members are not written.
+      { a: 1, [Symbol("s")]: 2 },
+      Object.defineProperty({ b: 1 }, "a", { value: 2, enumerable: false }),
+      Object.assign(Object.create({ z: 1 }) as object, { a: 1 }),
       deep,
       { columns: { column_00: "v", column_01: "w" }, dataset: "1", row: 3 },
       "text",

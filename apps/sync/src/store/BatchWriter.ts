@@ -272,7 +272,7 @@ export const make = Effect.fnUntraced(function* (rows: Schemas, dialect: Dialect
             prepared.map(({ event }) => event.key)
           )
         : new Map<string, never>()
-      const candidates = prepared.filter(({ event, hash }) => hashes.get(event.key)?.hash !== hash)
+      const candidates = prepared.filter(({ event, hash }) => hashes.get(event.key) !== hash)
       const contests = candidates
         .filter(({ event }) => event.kind === "ContestResult" && (!lookUp || hashes.has(event.key)))
         .map(({ event }) => event.key)

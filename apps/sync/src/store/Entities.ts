@@ -9,7 +9,8 @@
  * parameters was planned anew for each chunk; and each JSON value is still parsed once, where a batch
  * sent as one JSON document (`jsonb_to_recordset`) was measured slower.
  *
- * SQLite plans a multi-row `VALUES` cheaply, and takes it as it comes.
+ * SQLite plans a multi-row `VALUES` cheaply, and takes it as it comes. Its statements' texts are made
+ * once per chunk size (see `Values`), not compiled from a template for each chunk.
  *
  * @since 0.2.0
  */
@@ -43,6 +44,12 @@ export interface EntityRow {
  */
 export type Upserted = Schemas["Upserted"]["Type"]
 
+/** A stored row's key and hash, as the lookup hands them back. */
+type Hashed = Schemas["Hash"]["Type"]
+
+const isHashed = (row: unknown): boolean =>
+  Array.isArray(row) && row.length === 2 && typeof row[0] === "string" && typeof row[1] === "string"
+
 const isUpserted = (row: unknown): boolean =>
   Array.isArray(row) && row.length === 2 && typeof row[0] === "string" && (row[1] === "added" || row[1] === "changed")
 
@@ -65,11 +72,11 @@ const inChunks = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray
  * @category models
  */
 export interface EntityStatements {
-  /** The stored hash of each of `keys` still listed. */
+  /** The stored hash of each of `keys` still listed, by key. */
   readonly hashes: (
     source: string,
     keys: ReadonlyArray<string>
-  ) => Effect.Effect<ReadonlyMap<string, Schemas["Hash"]["Type"]>, SqlError.SqlError | Schema.SchemaError>
+  ) => Effect.Effect<ReadonlyMap<string, string>, SqlError.SqlError | Schema.SchemaError>
   /** The stored hash and data of each of `keys` still listed. */
   readonly known: (
     source: string,
@@ -100,32 +107,25 @@ export const make: (rows: Schemas, dialect: Dialect) => Effect.Effect<EntityStat
     const decodeKnown = Schema.decodeUnknownEffect(Schema.Array(rows.Known))
     const decodeUpserted = Schema.decodeUnknownEffect(Schema.Array(rows.Upserted))
 
-    const lookUp = <A extends { readonly key: string }, E>(
-      columns: "key, hash" | "key, hash, data",
-      decode: (found: unknown) => Effect.Effect<ReadonlyArray<A>, E>,
-      source: string,
-      keys: ReadonlyArray<string>
-    ) =>
-      Effect.map(
-        Effect.forEach(
-          inChunks(keys, size.keys),
-          (chunk) =>
-            Effect.flatMap(
-              postgres
-                ? sql.unsafe(
-                    `SELECT ${columns.replace(/(\w+)/g, "e.$1")} FROM unnest($1::text[]) AS k(key)
-                  CROSS JOIN LATERAL (SELECT ${columns} FROM feed_entities
-                    WHERE source = $2 AND key = k.key AND removed_at IS NULL OFFSET 0) AS e`,
-                    [chunk, source]
-                  )
-                : sql`SELECT ${sql.literal(columns)} FROM feed_entities
-                  WHERE source = ${source} AND key IN ${sql.in(chunk)} AND removed_at IS NULL`,
-              decode
-            ),
-          { concurrency: 1 }
-        ),
-        (found) => new Map(found.flat().map((row) => [row.key, row] as const))
-      )
+    const select = (columns: "key, hash" | "key, hash, data", source: string, keys: ReadonlyArray<string>) =>
+      postgres
+        ? sql.unsafe(
+            `SELECT ${columns.replace(/(\w+)/g, "e.$1")} FROM unnest($1::text[]) AS k(key)
+            CROSS JOIN LATERAL (SELECT ${columns} FROM feed_entities
+              WHERE source = $2 AND key = k.key AND removed_at IS NULL OFFSET 0) AS e`,
+            [keys, source]
+          )
+        : sql.unsafe(
+            `SELECT ${columns} FROM feed_entities
+            WHERE source = ? AND key IN ${Values.placeholders(dialect, 1, keys.length)} AND removed_at IS NULL`,
+            [source, ...keys]
+          )
+    // One chunk after another: a connection runs one statement at a time anyway.
+    const inTurn = <A, B, E>(
+      items: ReadonlyArray<A>,
+      perChunk: number,
+      run: (chunk: ReadonlyArray<A>) => Effect.Effect<ReadonlyArray<B>, E>
+    ) => Effect.map(Effect.forEach(inChunks(items, perChunk), run, { concurrency: 1 }), (found) => found.flat())
 
     // Only a row whose data changed, or that comes back after it was removed, is written and handed back.
     const onConflict = `ON CONFLICT (source, key) DO UPDATE SET
@@ -169,24 +169,25 @@ export const make: (rows: Schemas, dialect: Dialect) => Effect.Effect<EntityStat
         params
       )
     }
-    // What the upsert hands back comes as `[key, change]` arrays, which node:sqlite builds in half the
+    // What the upsert and the hash lookup hand back comes as arrays, which node:sqlite builds in half the
     // time of row objects, and is checked plainly; the schema runs only to tell what is wrong.
     const upserted = (found: ReadonlyArray<unknown>) =>
       found.every(isUpserted) ? Effect.succeed(found as ReadonlyArray<Upserted>) : decodeUpserted(found)
+    const hashed = (found: ReadonlyArray<unknown>) =>
+      found.every(isHashed) ? Effect.succeed(found as ReadonlyArray<Hashed>) : decodeHashes(found)
 
     return {
-      hashes: (source, keys) => lookUp("key, hash", decodeHashes, source, keys),
-      known: (source, keys) => lookUp("key, hash, data", decodeKnown, source, keys),
-      upsert: (source, entities) =>
+      hashes: (source, keys) =>
         Effect.map(
-          Effect.forEach(
-            inChunks(entities, size.rows),
-            (chunk) => Effect.flatMap(upsertChunk(source, chunk).values, upserted),
-            {
-              concurrency: 1
-            }
-          ),
-          (found) => found.flat()
-        )
+          inTurn(keys, size.keys, (chunk) => Effect.flatMap(select("key, hash", source, chunk).values, hashed)),
+          (found) => new Map(found)
+        ),
+      known: (source, keys) =>
+        Effect.map(
+          inTurn(keys, size.keys, (chunk) => Effect.flatMap(select("key, hash, data", source, chunk), decodeKnown)),
+          (found) => new Map(found.map((row) => [row.key, row] as const))
+        ),
+      upsert: (source, entities) =>
+        inTurn(entities, size.rows, (chunk) => Effect.flatMap(upsertChunk(source, chunk).values, upserted))
     }
   })

@@ -46,8 +46,8 @@ export const schemas = (dialect: Dialect) => {
   return {
     /** What change detection compares an event with. */
     Known: Schema.Struct({ key: Schema.String, hash: Schema.String, data: json(Schema.Unknown) }),
-    /** What tells an event stored already. */
-    Hash: Schema.Struct({ key: Schema.String, hash: Schema.String }),
+    /** What tells an event stored already: its key and hash, as the lookup hands them back. */
+    Hash: Schema.Tuple([Schema.String, Schema.String]),
     Checkpoint: Schema.Struct({ source: Schema.String, stream: Schema.String, state: json(Schema.Json) }),
     Run: Schema.Struct({
       source: Schema.String,

@@ -105,6 +105,11 @@ const writeIteratively = (value: object): string => {
 
 const integerLike = /^(?:0|[1-9]\d*)$/
 
+const startsWithDigit = (key: string) => {
+  const code = key.charCodeAt(0)
+  return code >= 48 && code <= 57
+}
+
 const isPlain = (value: object) => {
   const prototype = Object.getPrototypeOf(value)
   return prototype === Object.prototype || prototype === null
@@ -114,6 +119,11 @@ const isPlain = (value: object) => {
 // fixed order and rows read back from a store come sorted, so most values need no sorted copy (that
 // copy was a tenth of a store write's CPU, and most of its garbage). Integer-like keys, which objects
 // list first, values other than plain objects and arrays, and deep nesting take the copy.
+//
+// The check walks `Object.keys`, the own keys JSON.stringify writes, in their order (inherited ones it
+// leaves out either way), and tests a key against the pattern only when it starts with a digit: about a
+// third cheaper than a `for in` with a pattern test per key. A cache of known key orders was measured
+// no cheaper, as telling an object's keys known takes walking them all the same.
 const writesStable = (value: unknown, depth: number): boolean => {
   if (value === null || typeof value !== "object") return true
   if (depth === recursionLimit) return false
@@ -122,12 +132,12 @@ const writesStable = (value: unknown, depth: number): boolean => {
     return true
   }
   if (!isPlain(value)) return false
-  let previous: string | undefined
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) return false
-    if ((previous !== undefined && previous >= key) || integerLike.test(key)) return false
+  const keys = Object.keys(value)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    if (i > 0 && keys[i - 1]! >= key) return false
+    if (startsWithDigit(key) && integerLike.test(key)) return false
     if (!writesStable((value as Record<string, unknown>)[key], depth + 1)) return false
-    previous = key
   }
   return true
 }
