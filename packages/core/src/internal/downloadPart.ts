@@ -167,20 +167,28 @@ export const make = (
             spare = filling
             filling = written
             filled = 0
+            // The hash of the file once this write lands, computed while the disk writes: on a copy of
+            // the hash, so that `sha256` names what is on disk until then (and if the write fails).
+            const next = hash.copy()
             // Uninterruptible: an interrupted write would go on in the background, after the offset was
             // taken for what is on disk (and after the file was closed).
             const write = onDisk(file.writeAll(data)).pipe(
               Effect.andThen(
                 Effect.sync(() => {
-                  hash.update(data)
+                  hash = next
                   offset += data.byteLength
                 })
               ),
               Effect.uninterruptible
             )
-            return Effect.map(Effect.forkChild(write), (fiber) => {
-              writing = fiber
-            })
+            // Started at once, so that the write is on its way before the hashing takes the thread; and
+            // uninterruptible until hashed, so that a write that lands always brings its bytes' hash.
+            return Effect.uninterruptible(
+              Effect.map(Effect.forkChild(write, { startImmediately: true }), (fiber) => {
+                writing = fiber
+                next.update(data)
+              })
+            )
           })
         )
         const drain = Effect.andThen(flush, settle)
