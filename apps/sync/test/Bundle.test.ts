@@ -13,6 +13,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { afterAll, beforeAll } from "vitest"
 import { cleanUp, tempDirectory } from "./support/Backends.ts"
 import { electfeed, type Run } from "./support/Cli.ts"
+import { acmeCounty, caSosGovernor, sqliteConfig } from "./support/Configs.ts"
 import { startCaSos } from "./support/Simulators.ts"
 import { connectorWorkspace } from "./support/Workspace.ts"
 
@@ -73,17 +74,7 @@ describe("the bundled electfeed", () => {
       assert.strictEqual(events(fromBundle.stdout), events(fromSources.stdout))
 
       const dir = tempDirectory("bundle")
-      const config = path.join(dir, "electfeed.yaml")
-      fs.writeFileSync(
-        config,
-        [
-          "store:",
-          `  url: ${path.join(dir, "feed.db")}`,
-          "sources:",
-          "  ca-sos:",
-          `    config: { baseUrl: "${caSos.sim.url}", endpoints: [/returns/governor] }`
-        ].join("\n")
-      )
+      const config = sqliteConfig(dir, caSosGovernor(caSos.sim.url))
       const sync = await bundled(["sync", "--config", config])
       assert.strictEqual(sync.code, 0, sync.stderr)
       assert.match(sync.stderr, /ca-sos: [1-9]\d* added/)
@@ -107,18 +98,7 @@ describe("the bundled electfeed", () => {
         assert.include(read.stdout, '"source":"acme"')
 
         // Its config decoded by its own schema, made with the bundle's effect.
-        const config = path.join(root, "electfeed.yaml")
-        fs.writeFileSync(
-          config,
-          [
-            "store:",
-            `  url: ${path.join(root, "feed.db")}`,
-            "sources:",
-            "  acme-county:",
-            '    use: "@electfeed/acme"',
-            `    config: { baseUrl: "${url}", rateLimit: { limit: 100, window: 1 second } }`
-          ].join("\n")
-        )
+        const config = sqliteConfig(root, acmeCounty(url))
         const sync = await bundled(["sync", "--config", config], tempDirectory("elsewhere"))
         assert.strictEqual(sync.code, 0, sync.stderr)
         assert.match(sync.stderr, /acme-county: [1-9]\d* added/)

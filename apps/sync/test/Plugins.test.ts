@@ -16,6 +16,7 @@ import * as Plugins from "../src/Plugins.ts"
 import { rawConfig } from "../src/Read.ts"
 import { cleanUp, tempDirectory } from "./support/Backends.ts"
 import { bin, electfeed, start } from "./support/Cli.ts"
+import { acmeCounty, caSosGovernor, sqliteConfig } from "./support/Configs.ts"
 import { countEntities } from "./support/Peek.ts"
 import { startCaSos } from "./support/Simulators.ts"
 import { connectorWorkspace } from "./support/Workspace.ts"
@@ -62,20 +63,7 @@ describe("plugins", () => {
         assert.include(help.stdout, "@electfeed/acme@0.1.0")
         assert.include(help.stdout, "baseUrl: string")
 
-        const config = path.join(root, "electfeed.yaml")
-        fs.writeFileSync(
-          config,
-          [
-            "store:",
-            `  url: ${path.join(root, "feed.db")}`,
-            "sources:",
-            "  acme-county:",
-            '    use: "@electfeed/acme"',
-            `    config: { baseUrl: "${url}", rateLimit: { limit: 100, window: 1 second } }`,
-            "  ca-sos:",
-            `    config: { baseUrl: "${caSos.sim.url}", endpoints: [/returns/governor] }`
-          ].join("\n")
-        )
+        const config = sqliteConfig(root, [...acmeCounty(url), ...caSosGovernor(caSos.sim.url)])
         const sync = await electfeed(["sync", "--config", config], { cwd: tempDirectory("elsewhere") })
         assert.strictEqual(sync.code, 0, sync.stderr)
         assert.match(sync.stderr, /acme-county: [1-9]\d* added/)

@@ -1,25 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Option, Schema, Stream } from "effect"
 import { Decoding, Source, SourceError } from "../src/index.ts"
+import { context } from "./support/decodeContext.ts"
 
-const client = {
-  decodeError: (fields: {
-    readonly url: string
-    readonly detail: string
-    readonly input: string
-    readonly row?: number | undefined
-    readonly column?: string | undefined
-  }) =>
-    new SourceError.DecodeError({
-      source: "test",
-      url: fields.url,
-      detail: fields.detail,
-      excerpt: fields.input,
-      ...(fields.row === undefined ? {} : { row: fields.row }),
-      ...(fields.column === undefined ? {} : { column: fields.column })
-    })
-}
-const context = { client, url: "https://files.example/data" }
 const encoder = new TextEncoder()
 
 /** The text cut into pieces at the given byte offsets, as a network would deliver it. */

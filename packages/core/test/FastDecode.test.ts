@@ -1,25 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Schema, SchemaGetter } from "effect"
-import { Decoding, Feed, SourceError } from "../src/index.ts"
-
-const client = {
-  decodeError: (fields: {
-    readonly url: string
-    readonly detail: string
-    readonly input: string
-    readonly row?: number | undefined
-    readonly column?: string | undefined
-  }) =>
-    new SourceError.DecodeError({
-      source: "test",
-      url: fields.url,
-      detail: fields.detail,
-      excerpt: fields.input,
-      ...(fields.row === undefined ? {} : { row: fields.row }),
-      ...(fields.column === undefined ? {} : { column: fields.column })
-    })
-}
-const context = { client, url: "https://files.example/data" }
+import { Decoding, Feed } from "../src/index.ts"
+import { context } from "./support/decodeContext.ts"
 
 const row = (values: Record<string, unknown>, index = 0): Decoding.Row => ({ _tag: "Row", index, values })
 
