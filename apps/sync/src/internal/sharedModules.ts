@@ -48,16 +48,25 @@ const compatible = (version: string, wanted: string) => {
   return major === wantedMajor && (major !== "0" || minor === wantedMinor)
 }
 
-/** The version of the package `name` that `file` belongs to, from the nearest `package.json` naming it. */
+/** The `name` and `version` of each `package.json` read, by its path (or `undefined` where there is none). */
+const manifests = new Map<string, { readonly name?: unknown; readonly version?: unknown } | undefined>()
+
+const manifestAt = (dir: string) => {
+  const file = path.join(dir, "package.json")
+  if (!manifests.has(file)) {
+    manifests.set(file, fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined)
+  }
+  return manifests.get(file)
+}
+
+/**
+ * The version of the package `name` that `file` belongs to, from the nearest `package.json` naming it.
+ * A plugin's imports ask this for the same folders again and again: each `package.json` is read once.
+ */
 const versionAt = (name: string, file: string): string | undefined => {
   for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json")
-    if (!fs.existsSync(manifest)) continue
-    const { name: found, version } = JSON.parse(fs.readFileSync(manifest, "utf8")) as {
-      readonly name?: unknown
-      readonly version?: unknown
-    }
-    if (found === name) return typeof version === "string" ? version : undefined
+    const manifest = manifestAt(dir)
+    if (manifest?.name === name) return typeof manifest.version === "string" ? manifest.version : undefined
   }
   return undefined
 }
