@@ -28,10 +28,17 @@ type Dispatcher = NodeHttpClient.Dispatcher["Service"]
 const dispatcherOnRequest = Layer.effect(NodeHttpClient.Dispatcher)(
   Effect.gen(function* () {
     let agent: Promise<Dispatcher> | undefined
-    yield* Effect.addFinalizer(() => Effect.promise(async () => (await agent)?.destroy()))
+    // An agent that could not be made has nothing to destroy; its requests were told why.
+    yield* Effect.addFinalizer(() =>
+      Effect.promise(() => (agent?.then((made) => made.destroy()) ?? Promise.resolve()).catch(() => {}))
+    )
     const dispatch: Dispatcher["dispatch"] = (options, handler) => {
       agent ??= import("@effect/platform-node/Undici").then((Undici) => new Undici.Agent())
-      void agent.then((ready) => ready.dispatch(options, handler))
+      agent.then(
+        (made) => made.dispatch(options, handler),
+        (cause: unknown) =>
+          handler.onResponseError?.(null as never, cause instanceof Error ? cause : new Error(String(cause)))
+      )
       return true
     }
     return { dispatch } as Dispatcher
